@@ -1,0 +1,51 @@
+# Shared by the scripts in this folder: messages, timed stages, tool paths, the e2e server.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+STAGE_TIMES=()
+# stage NAME CMD...: runs CMD, records how long it took, stops the script on failure.
+stage() {
+  local name="$1"; shift
+  say "$name"
+  local start=$SECONDS
+  "$@" || die "stage failed: $name"
+  STAGE_TIMES+=("$(printf '%-34s %4ds' "$name" $((SECONDS - start)))")
+}
+print_stage_times() {
+  say "stage times"
+  printf '  %s\n' "${STAGE_TIMES[@]}"
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# start_server ADDR DATA_DIR: runs the release binary the way a deployment does
+# (outside cargo-leptos, LEPTOS_* from the environment) and waits until it is ready.
+start_server() {
+  local addr="$1" data="$2"
+  local bin="$ROOT/target/release/paddock"
+  [ -x "$bin" ] || die "no release build at $bin (run: cargo leptos build --release)"
+  mkdir -p "$data"
+  LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_OUTPUT_NAME=paddock \
+    PADDOCK_DATA_DIR="$data" RUST_LOG="${RUST_LOG:-info}" \
+    "$bin" serve >"$data/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    if curl -fsS "http://$addr/readyz" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$data/server.log"; die "server exited during start-up"; }
+    sleep 0.2
+  done
+  cat "$data/server.log"; die "server not ready on $addr after 20 s"
+}
+stop_server() {
+  [ -n "${SERVER_PID:-}" ] || return 0
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}

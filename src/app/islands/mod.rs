@@ -1,0 +1,2 @@
+//! The app's only wasm: `#[island]` components, one file each. Everything else on a
+//! page is server-rendered HTML that works without JavaScript.

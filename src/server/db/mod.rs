@@ -1,0 +1,180 @@
+//! The database: one pool per process, SQLite (embedded default) or Postgres, chosen by
+//! `DATABASE_URL` at start-up. SQL lives under this module and nowhere else.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How long a request may wait for a pooled connection before it fails.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long SQLite waits on a locked database before it reports `SQLITE_BUSY`.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The process's one connection pool.
+#[derive(Clone, Debug)]
+pub enum Database {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A database that could not be opened or migrated.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL: {0}")]
+    Url(String),
+    #[error("could not create the database folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("could not connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("could not apply migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Query(#[from] sqlx::Error),
+}
+
+impl Database {
+    /// Opens the pool (creating a SQLite file and its folder if needed) and applies migrations.
+    pub async fn connect(url: &SecretString) -> Result<Self, DbError> {
+        let db = Self::open(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Builds the pool without touching the database; connections are made on first use.
+    /// For tests and tools that must start while the database is down.
+    pub fn connect_lazy(url: &SecretString) -> Result<Self, DbError> {
+        match parse(url)? {
+            Options::Sqlite(opts) => Ok(Self::Sqlite(sqlite_pool().connect_lazy_with(opts))),
+            Options::Postgres(opts) => Ok(Self::Postgres(postgres_pool().connect_lazy_with(opts))),
+        }
+    }
+
+    async fn open(url: &SecretString) -> Result<Self, DbError> {
+        match parse(url)? {
+            Options::Sqlite(opts) => {
+                ensure_parent_dir(&opts)?;
+                let pool = sqlite_pool()
+                    .connect_with(opts)
+                    .await
+                    .map_err(DbError::Connect)?;
+                Ok(Self::Sqlite(pool))
+            }
+            Options::Postgres(opts) => {
+                let pool = postgres_pool()
+                    .connect_with(opts)
+                    .await
+                    .map_err(DbError::Connect)?;
+                Ok(Self::Postgres(pool))
+            }
+        }
+    }
+
+    /// Applies every migration not yet recorded; a no-op on an up-to-date database.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Self::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Self::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The versions of every migration built into this binary for this backend.
+    pub fn migration_versions(&self) -> Vec<i64> {
+        let migrator = match self {
+            Self::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Self::Postgres(_) => &POSTGRES_MIGRATIONS,
+        };
+        migrator.iter().map(|m| m.version).collect()
+    }
+
+    /// One round trip to the database: what `/readyz` asks.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+            Self::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+        }
+    }
+
+    /// `sqlite` or `postgres`, for logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Closes every connection; pending work finishes first.
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(pool) => pool.close().await,
+            Self::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+enum Options {
+    Sqlite(SqliteConnectOptions),
+    Postgres(PgConnectOptions),
+}
+
+fn parse(url: &SecretString) -> Result<Options, DbError> {
+    let raw = url.expose_secret();
+    // sqlx's parse errors can quote the URL, password included: keep only their kind.
+    if raw.starts_with("sqlite:") {
+        let opts = SqliteConnectOptions::from_str(raw)
+            .map_err(|_| DbError::Url("not a valid sqlite: URL".into()))?
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        Ok(Options::Sqlite(opts))
+    } else if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+        let opts = PgConnectOptions::from_str(raw)
+            .map_err(|_| DbError::Url("not a valid postgres:// URL".into()))?;
+        Ok(Options::Postgres(opts))
+    } else {
+        Err(DbError::Url(
+            "must start with sqlite:, postgres:// or postgresql://".into(),
+        ))
+    }
+}
+
+fn sqlite_pool() -> SqlitePoolOptions {
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+}
+
+fn postgres_pool() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+}
+
+fn ensure_parent_dir(opts: &SqliteConnectOptions) -> Result<(), DbError> {
+    let file = opts.get_filename();
+    if file.as_os_str() == ":memory:" {
+        return Ok(());
+    }
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|source| DbError::Folder {
+                path: dir.display().to_string(),
+                source,
+            })
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,9 @@
+//! Server-only code: configuration, start-up, HTTP plumbing and the database.
+
+pub mod db;
+pub mod http;
+pub mod settings;
+pub mod shell;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

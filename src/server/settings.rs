@@ -1,0 +1,302 @@
+//! Typed configuration, read once from the environment (and an optional `.env`) and
+//! validated at start-up. Every error names the variable that is wrong.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use leptos::config::LeptosOptions;
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+/// Where configuration values come from; tests pass a map instead of the process environment.
+pub trait Source {
+    fn get(&self, key: &str) -> Option<String>;
+}
+
+/// The process environment.
+pub struct ProcessEnv;
+
+impl Source for ProcessEnv {
+    fn get(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+    }
+}
+
+impl Source for std::collections::HashMap<&str, &str> {
+    fn get(&self, key: &str) -> Option<String> {
+        std::collections::HashMap::get(self, key).map(|v| (*v).to_owned())
+    }
+}
+
+/// A configuration value that could not be used; the message names the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {reason}")]
+pub struct SettingsError {
+    pub var: &'static str,
+    pub reason: String,
+}
+
+impl SettingsError {
+    fn new(var: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            var,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Everything the server needs to know about its surroundings.
+#[derive(Clone)]
+pub struct Settings {
+    /// The app's own origin: links in mail, cookie `Secure`, same-origin checks.
+    pub public_url: Url,
+    /// Root of the app's local files (SQLite database, mail outbox, emulator state).
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; may hold a password, so it is a secret.
+    pub database_url: SecretString,
+    /// Output name, site root, package dir and listen address, as cargo-leptos names them.
+    pub leptos: LeptosOptions,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("public_url", &self.public_url.as_str())
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &"[redacted]")
+            .field("site_addr", &self.leptos.site_addr)
+            .field("site_root", &self.leptos.site_root)
+            .finish()
+    }
+}
+
+pub const DEFAULT_DATA_DIR: &str = "./data";
+
+impl Settings {
+    /// Loads `.env` if there is one, then reads the process environment.
+    pub fn from_env() -> Result<Self, SettingsError> {
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => return Err(SettingsError::new(".env", e.to_string())),
+        }
+        Self::from_source(&ProcessEnv)
+    }
+
+    /// Reads and validates every setting from `src`.
+    pub fn from_source(src: &dyn Source) -> Result<Self, SettingsError> {
+        let leptos = leptos_options(src)?;
+        let public_url = match src.get("PUBLIC_URL") {
+            Some(raw) => parse_public_url(&raw)?,
+            None => local_url(leptos.site_addr)?,
+        };
+        let data_dir = PathBuf::from(
+            src.get("PADDOCK_DATA_DIR")
+                .unwrap_or_else(|| DEFAULT_DATA_DIR.into()),
+        );
+        let database_url = match src.get("DATABASE_URL") {
+            Some(url) => parse_database_url(url)?,
+            None => default_sqlite_url(&data_dir)?,
+        };
+        Ok(Self {
+            public_url,
+            data_dir,
+            database_url,
+            leptos,
+        })
+    }
+
+    /// The origin (`scheme://host[:port]`) that same-origin checks compare against.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+
+    /// Whether cookies must carry `Secure`.
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// Which backend `DATABASE_URL` selects, for logs (never the URL itself).
+    pub fn database_kind(&self) -> &'static str {
+        if self.database_url.expose_secret().starts_with("sqlite:") {
+            "sqlite"
+        } else {
+            "postgres"
+        }
+    }
+}
+
+/// Without `PUBLIC_URL`, the app is where it listens (`http://127.0.0.1:3000` by default).
+fn local_url(addr: SocketAddr) -> Result<Url, SettingsError> {
+    let ip = match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => "127.0.0.1".to_owned(),
+        ip if ip.is_unspecified() => "[::1]".to_owned(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    Url::parse(&format!("http://{ip}:{}", addr.port()))
+        .map_err(|e| SettingsError::new("LEPTOS_SITE_ADDR", format!("gives no URL ({e})")))
+}
+
+fn parse_public_url(raw: &str) -> Result<Url, SettingsError> {
+    const VAR: &str = "PUBLIC_URL";
+    let url =
+        Url::parse(raw.trim()).map_err(|e| SettingsError::new(VAR, format!("not a URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(SettingsError::new(
+            VAR,
+            "must start with http:// or https://",
+        ));
+    }
+    if url.host_str().is_none() {
+        return Err(SettingsError::new(VAR, "must name a host"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(SettingsError::new(
+            VAR,
+            "must be an origin only, e.g. https://billing.example.com (no path or query)",
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(SettingsError::new(VAR, "must not contain credentials"));
+    }
+    Ok(url)
+}
+
+fn parse_database_url(raw: String) -> Result<SecretString, SettingsError> {
+    const VAR: &str = "DATABASE_URL";
+    let ok = raw.starts_with("sqlite:")
+        || raw.starts_with("postgres://")
+        || raw.starts_with("postgresql://");
+    if !ok {
+        // Say what was expected without echoing a value that may hold a password.
+        return Err(SettingsError::new(
+            VAR,
+            "must start with sqlite:, postgres:// or postgresql://",
+        ));
+    }
+    Ok(SecretString::from(raw))
+}
+
+fn default_sqlite_url(data_dir: &std::path::Path) -> Result<SecretString, SettingsError> {
+    let path = data_dir.join("paddock.db");
+    let path = path
+        .to_str()
+        .ok_or_else(|| SettingsError::new("PADDOCK_DATA_DIR", "must be valid UTF-8"))?;
+    Ok(SecretString::from(format!("sqlite://{path}?mode=rwc")))
+}
+
+fn leptos_options(src: &dyn Source) -> Result<LeptosOptions, SettingsError> {
+    let site_addr: SocketAddr = src
+        .get("LEPTOS_SITE_ADDR")
+        .unwrap_or_else(|| "127.0.0.1:3000".into())
+        .parse()
+        .map_err(|_| {
+            SettingsError::new(
+                "LEPTOS_SITE_ADDR",
+                "must be an IP address and port, e.g. 127.0.0.1:3000",
+            )
+        })?;
+    let output_name = src
+        .get("LEPTOS_OUTPUT_NAME")
+        .unwrap_or_else(|| "paddock".into());
+    if output_name.contains(['/', '\\']) {
+        return Err(SettingsError::new(
+            "LEPTOS_OUTPUT_NAME",
+            "must be a file name",
+        ));
+    }
+    let site_root = src
+        .get("LEPTOS_SITE_ROOT")
+        .unwrap_or_else(|| "target/site".into());
+    let site_pkg_dir = src
+        .get("LEPTOS_SITE_PKG_DIR")
+        .unwrap_or_else(|| "pkg".into());
+    Ok(LeptosOptions::builder()
+        .output_name(output_name)
+        .site_root(site_root)
+        .site_pkg_dir(site_pkg_dir)
+        .site_addr(site_addr)
+        .build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(pairs: &[(&'static str, &'static str)]) -> Result<Settings, SettingsError> {
+        let map: HashMap<&str, &str> = pairs.iter().copied().collect();
+        Settings::from_source(&map)
+    }
+
+    #[test]
+    fn defaults_are_local_sqlite_on_port_3000() {
+        let s = load(&[]).expect("defaults load");
+        assert_eq!(s.public_origin(), "http://127.0.0.1:3000");
+        assert_eq!(s.data_dir, PathBuf::from("./data"));
+        assert_eq!(
+            s.database_url.expose_secret(),
+            "sqlite://./data/paddock.db?mode=rwc"
+        );
+        assert_eq!(s.leptos.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(&*s.leptos.output_name, "paddock");
+        assert!(!s.is_https());
+    }
+
+    #[test]
+    fn data_dir_moves_the_default_database() {
+        let s = load(&[("PADDOCK_DATA_DIR", "/var/lib/paddock")]).expect("loads");
+        assert_eq!(
+            s.database_url.expose_secret(),
+            "sqlite:///var/lib/paddock/paddock.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn each_bad_variable_is_named() {
+        let cases: &[(&str, &str)] = &[
+            ("PUBLIC_URL", "not a url"),
+            ("PUBLIC_URL", "ftp://example.com"),
+            ("PUBLIC_URL", "https://example.com/app"),
+            ("PUBLIC_URL", "https://user:pw@example.com"),
+            ("DATABASE_URL", "mysql://root:hunter2@db/paddock"),
+            ("LEPTOS_SITE_ADDR", "localhost"),
+            ("LEPTOS_OUTPUT_NAME", "../evil"),
+        ];
+        for &(var, value) in cases {
+            let err = load(&[(var, value)]).expect_err(value);
+            assert_eq!(err.var, var, "{value}");
+            assert!(err.to_string().starts_with(var), "{err}");
+        }
+    }
+
+    #[test]
+    fn bad_database_url_error_does_not_echo_the_password() {
+        let err =
+            load(&[("DATABASE_URL", "mysql://root:hunter2@db/paddock")]).expect_err("rejected");
+        assert!(!err.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn debug_output_redacts_the_database_url() {
+        let s = load(&[("DATABASE_URL", "postgres://paddock:hunter2@db/paddock")]).expect("loads");
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("[redacted]"));
+        assert_eq!(s.database_kind(), "postgres");
+    }
+
+    #[test]
+    fn public_url_follows_the_listen_address_by_default() {
+        let s = load(&[("LEPTOS_SITE_ADDR", "0.0.0.0:8080")]).expect("loads");
+        assert_eq!(s.public_origin(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn https_public_url_means_secure_cookies() {
+        let s = load(&[("PUBLIC_URL", "https://billing.example.com")]).expect("loads");
+        assert!(s.is_https());
+        assert_eq!(s.public_origin(), "https://billing.example.com");
+    }
+}

@@ -1,0 +1,125 @@
+//! Builds the router with its layers and runs the server until a shutdown signal.
+
+use axum::Router;
+use axum::http::Request;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::app::App;
+use crate::server::db::{Database, DbError};
+use crate::server::http::request_id::{REQUEST_ID, drop_unsafe_request_id};
+use crate::server::http::{headers, health};
+use crate::server::settings::{Settings, SettingsError};
+use crate::server::shell::shell;
+use crate::server::state::{AppState, http_client};
+
+/// Why the server could not start; each names what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("configuration: {0}")]
+    Settings(#[from] SettingsError),
+    #[error("database: {0}")]
+    Database(#[from] DbError),
+    #[error("HTTP client: {0}")]
+    HttpClient(#[from] reqwest::Error),
+    #[error("cannot listen on {addr}: {source} (set LEPTOS_SITE_ADDR to another address)")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// Opens the database, builds the state and the router, and serves until SIGINT/SIGTERM.
+pub async fn serve(settings: Settings) -> Result<(), StartupError> {
+    tracing::info!(database = settings.database_kind(), data_dir = %settings.data_dir.display(), "starting");
+    let db = Database::connect(&settings.database_url).await?;
+    let state = AppState::new(settings, db.clone(), http_client()?);
+    let addr = state.leptos.site_addr;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartupError::Bind { addr, source })?;
+    let public_url = state.settings.public_url.clone();
+    tracing::info!(%addr, "listening");
+    println!("Paddock is running: open {public_url}  (Ctrl-C to stop)");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartupError::Serve)?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The whole HTTP surface of the app, ready to serve.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let leptos = state.leptos.clone();
+    Router::new()
+        .merge(health::routes())
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(leptos.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(drop_unsafe_request_id))
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(axum::middleware::from_fn(headers::security_headers))
+                .layer(CompressionLayer::new()),
+        )
+        .with_state(state)
+}
+
+/// One span per request. The path only: query strings can carry one-time tokens.
+fn request_span<B>(req: &Request<B>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; axum then stops accepting and finishes in-flight requests.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

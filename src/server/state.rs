@@ -1,0 +1,38 @@
+//! The state every handler and server function can reach.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use crate::server::db::Database;
+use crate::server::settings::Settings;
+
+/// Shared by every request: one pool, one HTTP client, the settings.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos: LeptosOptions,
+    pub db: Database,
+    pub http: reqwest::Client,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, db: Database, http: reqwest::Client) -> Self {
+        Self {
+            leptos: settings.leptos.clone(),
+            db,
+            http,
+            settings: Arc::new(settings),
+        }
+    }
+}
+
+/// The one outbound HTTP client of the process: pooled, with connect and total timeouts.
+pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .timeout(std::time::Duration::from_secs(10))
+        .user_agent(concat!("paddock/", env!("CARGO_PKG_VERSION")))
+        .build()
+}

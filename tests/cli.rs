@@ -1,0 +1,97 @@
+//! The `paddock` binary as an operator meets it: start-up errors and shutdown.
+#![cfg(feature = "ssr")]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn paddock() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_paddock"));
+    // A clean environment: nothing from the developer's shell or .env leaks in.
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "info");
+    cmd
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_the_variable_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = paddock()
+        .current_dir(dir.path())
+        .env("PUBLIC_URL", "billing.example.com")
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("PUBLIC_URL"), "{stderr}");
+}
+
+#[test]
+fn help_lists_serve_as_the_default_command() {
+    let out = paddock().arg("--help").output().expect("runs");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("serve"), "{stdout}");
+    assert!(stdout.contains("the default"), "{stdout}");
+}
+
+#[test]
+fn serves_on_defaults_then_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let mut child = paddock()
+        .current_dir(dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .env("NO_COLOR", "1")
+        .spawn()
+        .expect("starts");
+
+    // Logs and the welcome line share stdout; read it on a thread until the process ends.
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line.clone());
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let url = format!("http://127.0.0.1:{port}");
+    let welcome = rx
+        .iter()
+        .find(|line| line.contains("Paddock is running"))
+        .expect("prints where it runs");
+    assert!(welcome.contains(&url), "{welcome}");
+    // The default database is created under ./data.
+    assert!(dir.path().join("data/paddock.db").exists());
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let started = Instant::now();
+    let exit = loop {
+        if let Some(exit) = child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "did not stop within 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    let logs = reader.join().expect("reader thread");
+    assert!(logs.contains("shutdown signal received"), "{logs}");
+    assert!(logs.contains("stopped"), "{logs}");
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}

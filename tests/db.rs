@@ -1,0 +1,97 @@
+//! The database layer on every backend: SQLite always, Postgres when TEST_POSTGRES_URL is set.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::{Backend, backends, fresh_database, secret, spawn_app_on};
+use paddock::server::db::Database;
+
+#[tokio::test]
+async fn migrations_apply_once_and_the_database_answers() {
+    for backend in backends() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (url, _pg) = fresh_database(backend, dir.path()).await;
+        let first = Database::connect(&secret(&url))
+            .await
+            .expect("first start migrates");
+        first.ping().await.expect("ping");
+        let applied = applied_migrations(&first).await;
+        assert_eq!(
+            applied,
+            first.migration_versions(),
+            "{backend:?}: every built-in migration ran"
+        );
+        first.close().await;
+
+        // A restart finds the schema current and changes nothing.
+        let second = Database::connect(&secret(&url))
+            .await
+            .expect("second start");
+        assert_eq!(applied_migrations(&second).await, applied, "{backend:?}");
+        assert_eq!(
+            second.kind(),
+            match backend {
+                Backend::Sqlite => "sqlite",
+                Backend::Postgres => "postgres",
+            }
+        );
+        second.close().await;
+    }
+}
+
+#[tokio::test]
+async fn readyz_is_200_on_every_backend() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        let res = app.get("/readyz").await;
+        assert_eq!(res.status(), 200, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn sqlite_is_created_in_wal_mode_with_foreign_keys_and_a_busy_timeout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let nested = dir.path().join("new/folder");
+    let url = format!("sqlite://{}/paddock.db?mode=rwc", nested.display());
+    let db = Database::connect(&secret(&url))
+        .await
+        .expect("creates the folder and file");
+    assert!(nested.join("paddock.db").exists());
+    let Database::Sqlite(pool) = &db else {
+        panic!("sqlite URL gives a SQLite pool")
+    };
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(pool)
+        .await
+        .expect("pragma");
+    assert_eq!(mode, "wal");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(pool)
+        .await
+        .expect("pragma");
+    assert_eq!(fk, 1);
+    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(pool)
+        .await
+        .expect("pragma");
+    assert!(busy >= 1000, "busy_timeout {busy} ms");
+}
+
+#[tokio::test]
+async fn a_bad_database_url_is_refused_without_echoing_it() {
+    let err = Database::connect(&secret("postgres://paddock:hunter2@[::1"))
+        .await
+        .expect_err("bad URL");
+    let shown = err.to_string();
+    assert!(shown.starts_with("DATABASE_URL"), "{shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+}
+
+async fn applied_migrations(db: &Database) -> Vec<i64> {
+    let sql = "SELECT version FROM _sqlx_migrations ORDER BY version";
+    match db {
+        Database::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+        Database::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await,
+    }
+    .expect("migrations table exists")
+}
