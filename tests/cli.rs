@@ -68,6 +68,8 @@ fn serves_on_defaults_then_stops_cleanly_on_sigterm() {
     assert!(welcome.contains(&url), "{welcome}");
     // The default database is created under ./data.
     assert!(dir.path().join("data/paddock.db").exists());
+    let status_line = raw_get(port, "/healthz?token=do-not-log", "cli-test-42");
+    assert!(status_line.starts_with("HTTP/1.1 200"), "{status_line}");
 
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -89,6 +91,27 @@ fn serves_on_defaults_then_stops_cleanly_on_sigterm() {
     let logs = reader.join().expect("reader thread");
     assert!(logs.contains("shutdown signal received"), "{logs}");
     assert!(logs.contains("stopped"), "{logs}");
+    // Each request is logged once with its id and status, and never with its query.
+    let line = logs
+        .lines()
+        .find(|l| l.contains("request_id=cli-test-42"))
+        .expect("a log line for the request");
+    assert!(line.contains("status=200"), "{line}");
+    assert!(!logs.contains("do-not-log"), "{logs}");
+}
+
+/// A bare HTTP/1.1 GET; returns the status line.
+fn raw_get(port: u16, path: &str, request_id: &str) -> String {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nx-request-id: {request_id}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line).expect("read");
+    line
 }
 
 fn free_port() -> u16 {
