@@ -25,15 +25,16 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# start_server ADDR DATA_DIR: runs the release binary the way a deployment does
-# (outside cargo-leptos, LEPTOS_* from the environment) and waits until it is ready.
+# start_server ADDR DATA_DIR [EMULATOR_ADDR]: runs the release binary the way a deployment
+# does (outside cargo-leptos, LEPTOS_* from the environment) in local mode, with its Paddle
+# emulator on EMULATOR_ADDR (default: any free port), and waits until it is ready.
 start_server() {
-  local addr="$1" data="$2"
+  local addr="$1" data="$2" emulator="${3:-127.0.0.1:0}"
   local bin="$ROOT/target/release/paddock"
   [ -x "$bin" ] || die "no release build at $bin (run: cargo leptos build --release)"
   mkdir -p "$data"
   LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_OUTPUT_NAME=paddock \
-    PADDOCK_DATA_DIR="$data" RUST_LOG="${RUST_LOG:-info}" \
+    PADDOCK_DATA_DIR="$data" PADDLE_EMULATOR_ADDR="$emulator" RUST_LOG="${RUST_LOG:-info}" \
     "$bin" serve >"$data/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do

@@ -1,0 +1,76 @@
+//! The layers every API call passes through.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::auth;
+use super::reply::{ApiError, RequestId};
+use crate::control::Call;
+use crate::emulator::Shared;
+use crate::state::entities::{now, rfc3339_micros};
+
+fn request_id(request: &Request) -> RequestId {
+    request
+        .extensions()
+        .get::<RequestId>()
+        .cloned()
+        .unwrap_or_else(RequestId::new)
+}
+
+/// Records the call (method, path, final status) for `GET /_emulator/calls`.
+pub(super) async fn record_call(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    shared.calls.record(Call {
+        method,
+        path,
+        status: response.status().as_u16(),
+        at: rfc3339_micros(now()),
+    });
+    response
+}
+
+/// Gives the call its `meta.request_id`.
+pub(super) async fn assign_request_id(mut request: Request, next: Next) -> Response {
+    request.extensions_mut().insert(RequestId::new());
+    next.run(request).await
+}
+
+/// Applies the next queued fault, if any: wait, then fail or carry on.
+pub(super) async fn inject_faults(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(fault) = shared.faults.take() {
+        tokio::time::sleep(fault.delay).await;
+        if let Some(status) = fault.status {
+            return ApiError::fault(status, fault.retry_after).into_response(&request_id(&request));
+        }
+    }
+    next.run(request).await
+}
+
+/// Refuses calls without a configured API key.
+pub(super) async fn require_api_key(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match auth::check(
+        &shared.config.api_keys,
+        request.headers().get(AUTHORIZATION),
+    ) {
+        Ok(()) => next.run(request).await,
+        Err(err) => err.into_response(&request_id(&request)),
+    }
+}

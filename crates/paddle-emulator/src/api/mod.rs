@@ -1,0 +1,52 @@
+//! Paddle's API, as far as this product uses it: same paths, bodies, statuses and errors.
+//!
+//! Every call passes, outermost first: the call log, a fresh `meta.request_id`, injected
+//! faults, then the API-key check. Unknown paths and methods answer 404 `not_found`.
+
+mod auth;
+mod customers;
+mod middleware;
+mod pagination;
+mod portal_sessions;
+mod reply;
+mod subscriptions;
+
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use crate::emulator::Shared;
+use reply::{ApiError, RequestId};
+
+/// The API routes, with their middleware.
+pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/customers", get(customers::list))
+        .route("/customers/{customer_id}", get(customers::get))
+        .route(
+            "/customers/{customer_id}/portal-sessions",
+            post(portal_sessions::create),
+        )
+        .route("/subscriptions", get(subscriptions::list))
+        .route("/subscriptions/{subscription_id}", get(subscriptions::get))
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(unknown_route)
+        .layer(from_fn_with_state(
+            shared.clone(),
+            middleware::require_api_key,
+        ))
+        .layer(from_fn_with_state(
+            shared.clone(),
+            middleware::inject_faults,
+        ))
+        .layer(from_fn(middleware::assign_request_id))
+        .layer(from_fn_with_state(shared, middleware::record_call))
+}
+
+async fn unknown_route(Extension(request_id): Extension<RequestId>) -> Response {
+    ApiError::not_found("No such endpoint in the Paddle emulator.").into_response(&request_id)
+}

@@ -1,0 +1,195 @@
+//! List queries: comma-separated filters, `after` cursors and `per_page`.
+
+use paddle::Pagination;
+use url::Url;
+
+use super::reply::{ApiError, field};
+
+/// Paddle's page size when none is asked for.
+pub(crate) const DEFAULT_PER_PAGE: usize = 50;
+/// Paddle's largest page; larger requests get this many.
+pub(crate) const MAX_PER_PAGE: usize = 200;
+
+/// A list request's query string, parsed.
+#[derive(Debug)]
+pub(crate) struct ListQuery {
+    pairs: Vec<(String, String)>,
+    after: Option<String>,
+    per_page: usize,
+}
+
+/// One page of matching entities and where the next one starts.
+pub(crate) struct Paged<T> {
+    pub(crate) items: Vec<T>,
+    pub(crate) pagination: Pagination,
+}
+
+impl ListQuery {
+    /// Parses the raw query; a `per_page` that is not a positive integer is refused.
+    pub(crate) fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
+        let pairs: Vec<(String, String)> =
+            url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect();
+        let first = |key: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.trim().to_owned())
+        };
+        let after = first("after").filter(|a| !a.is_empty());
+        let per_page = match first("per_page") {
+            None => DEFAULT_PER_PAGE,
+            Some(text) => match text.parse::<u64>() {
+                Ok(n) if n >= 1 => usize::try_from(n).unwrap_or(MAX_PER_PAGE).min(MAX_PER_PAGE),
+                _ => {
+                    return Err(ApiError::invalid_field(vec![field(
+                        "per_page",
+                        "must be an integer of at least 1",
+                    )]));
+                }
+            },
+        };
+        Ok(Self {
+            pairs,
+            after,
+            per_page,
+        })
+    }
+
+    /// The comma-separated values of `key` (all occurrences), or `None` if it is absent.
+    pub(crate) fn values(&self, key: &str) -> Option<Vec<String>> {
+        let values: Vec<String> = self
+            .pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect();
+        (!values.is_empty()).then_some(values)
+    }
+
+    /// Checks that every value of `key` is one of `allowed`.
+    pub(crate) fn enum_values(
+        &self,
+        key: &str,
+        allowed: &[&str],
+    ) -> Result<Option<Vec<String>>, ApiError> {
+        let Some(values) = self.values(key) else {
+            return Ok(None);
+        };
+        if let Some(bad) = values.iter().find(|v| !allowed.contains(&v.as_str())) {
+            let message = format!("`{bad}` is not one of: {}", allowed.join(", "));
+            return Err(ApiError::invalid_field(vec![field(key, message)]));
+        }
+        Ok(Some(values))
+    }
+
+    /// The page after the cursor of `matching` (in id order), and its `meta.pagination`.
+    ///
+    /// `base` is the absolute URL of the list endpoint, without a query.
+    pub(crate) fn paginate<T>(&self, matching: Vec<(String, T)>, base: &str) -> Paged<T> {
+        let total = matching.len();
+        let mut rest = matching
+            .into_iter()
+            .filter(|(id, _)| {
+                self.after
+                    .as_deref()
+                    .is_none_or(|after| id.as_str() > after)
+            })
+            .peekable();
+        let mut items = Vec::with_capacity(self.per_page.min(total));
+        let mut last = self.after.clone();
+        while items.len() < self.per_page {
+            let Some((id, item)) = rest.next() else { break };
+            last = Some(id);
+            items.push(item);
+        }
+        let has_more = rest.peek().is_some();
+        Paged {
+            items,
+            pagination: Pagination {
+                per_page: u32::try_from(self.per_page).unwrap_or(u32::MAX),
+                next: self.next_url(base, last.as_deref()),
+                has_more,
+                estimated_total: Some(u64::try_from(total).unwrap_or(u64::MAX)),
+            },
+        }
+    }
+
+    /// The request's own query with `after` set to `last`.
+    fn next_url(&self, base: &str, last: Option<&str>) -> String {
+        let Ok(mut url) = Url::parse(base) else {
+            return base.to_owned();
+        };
+        let kept = self.pairs.iter().filter(|(k, _)| k != "after");
+        let after = last.map(|id| ("after".to_owned(), id.to_owned()));
+        let pairs: Vec<(String, String)> = kept.cloned().chain(after).collect();
+        if !pairs.is_empty() {
+            url.query_pairs_mut().extend_pairs(pairs);
+        }
+        url.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+
+    use super::*;
+
+    fn ids(n: usize) -> Vec<(String, usize)> {
+        (0..n).map(|i| (format!("ctm_{i:03}"), i)).collect()
+    }
+
+    #[test]
+    fn pages_follow_the_cursor_until_nothing_is_left() {
+        let base = "http://127.0.0.1:3900/customers";
+        let query = ListQuery::parse(Some("per_page=2&email=a@x.com")).unwrap();
+        let first = query.paginate(ids(5), base);
+        assert_eq!(first.items, [0, 1]);
+        assert!(first.pagination.has_more);
+        assert_eq!(first.pagination.estimated_total, Some(5));
+        assert_eq!(
+            first.pagination.next,
+            "http://127.0.0.1:3900/customers?per_page=2&email=a%40x.com&after=ctm_001"
+        );
+        let next = Url::parse(&first.pagination.next).unwrap();
+        let last = ListQuery::parse(next.query()).unwrap();
+        let second = last.paginate(ids(5), base);
+        assert_eq!(second.items, [2, 3]);
+        let third = ListQuery::parse(Some("per_page=2&after=ctm_003")).unwrap();
+        let third = third.paginate(ids(5), base);
+        assert_eq!(third.items, [4]);
+        assert!(!third.pagination.has_more);
+    }
+
+    #[test]
+    fn per_page_defaults_to_50_caps_at_200_and_must_be_positive() {
+        assert_eq!(ListQuery::parse(None).unwrap().per_page, 50);
+        assert_eq!(
+            ListQuery::parse(Some("per_page=500")).unwrap().per_page,
+            200
+        );
+        for bad in ["per_page=0", "per_page=-1", "per_page=ten"] {
+            assert_eq!(
+                ListQuery::parse(Some(bad)).unwrap_err().code(),
+                "invalid_field"
+            );
+        }
+    }
+
+    #[test]
+    fn list_values_are_comma_separated() {
+        let query = ListQuery::parse(Some("status=active,%20archived&status=x")).unwrap();
+        assert_eq!(query.values("status").unwrap(), ["active", "archived", "x"]);
+        assert!(
+            query
+                .enum_values("status", &["active", "archived"])
+                .is_err()
+        );
+        assert_eq!(query.values("id"), None);
+    }
+}

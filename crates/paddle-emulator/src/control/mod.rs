@@ -1,0 +1,70 @@
+//! Endpoints only the emulator has: `/_emulator/…` (JSON, no API key) and the checkout page.
+
+mod calls;
+mod endpoints;
+mod faults;
+mod page;
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+pub(crate) use calls::{Call, CallLog};
+pub(crate) use faults::Faults;
+
+use crate::billing::BillingError;
+use crate::emulator::Shared;
+
+/// The control routes and the human checkout page.
+pub(crate) fn router() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/_emulator/checkout", post(endpoints::checkout))
+        .route("/_emulator/seed", post(endpoints::seed))
+        .route("/_emulator/calls", get(endpoints::calls))
+        .route("/_emulator/faults", post(endpoints::faults))
+        .route("/_emulator/deliveries", get(endpoints::deliveries))
+        .route("/_emulator/reset", post(endpoints::reset))
+        .route("/_emulator/chaos", post(endpoints::chaos))
+        .route("/_emulator/destinations", post(endpoints::destinations))
+        .route("/checkout", get(page::show).post(page::submit))
+}
+
+/// A control error: `{"error": "…"}`.
+fn error(status: StatusCode, message: impl std::fmt::Display) -> Response {
+    (status, Json(json!({"error": message.to_string()}))).into_response()
+}
+
+/// Parses a JSON body; an empty body counts as `{}`.
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        body
+    };
+    serde_json::from_slice(body)
+}
+
+/// The status a refused billing change answers with.
+fn billing_error(err: &BillingError) -> Response {
+    let status = match err {
+        BillingError::InvalidEmail | BillingError::UnknownPlan(_) | BillingError::TooLarge(_) => {
+            StatusCode::BAD_REQUEST
+        }
+        BillingError::NotFound => StatusCode::NOT_FOUND,
+        BillingError::AlreadyCanceled => StatusCode::CONFLICT,
+        BillingError::Entity(_) => {
+            tracing::error!(
+                error = err as &dyn std::error::Error,
+                "billing change failed"
+            );
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    error(status, err)
+}

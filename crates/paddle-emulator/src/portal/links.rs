@@ -1,0 +1,219 @@
+//! One-time portal links and the one-time nonces of the forms on portal pages.
+//!
+//! Every link carries its own random token (`pga_…`): opening it once uses it up, and it
+//! lapses after the configured TTL either way. Nothing here is persisted: after a
+//! restart every earlier link has expired, as temporary links should.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use paddle::{CustomerId, PortalLinkId, SecretUrl, SubscriptionId};
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use url::Url;
+
+/// Expired grants are swept out after this many new ones.
+const SWEEP_EVERY: u64 = 256;
+
+/// What a link opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    Overview,
+    CancelSubscription,
+    UpdatePaymentMethod,
+}
+
+impl Action {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Overview => "overview",
+            Self::CancelSubscription => "cancel_subscription",
+            Self::UpdatePaymentMethod => "update_subscription_payment_method",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Overview,
+            Self::CancelSubscription,
+            Self::UpdatePaymentMethod,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == text)
+    }
+}
+
+/// What an opened link grants: a look at this customer's portal, once.
+#[derive(Debug, Clone)]
+pub(crate) struct Grant {
+    pub(crate) link_id: PortalLinkId,
+    pub(crate) customer_id: CustomerId,
+    pub(crate) action: Action,
+    pub(crate) subscription_id: Option<SubscriptionId>,
+    expires_at: Instant,
+}
+
+/// Which form a nonce was issued for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    Cancel,
+    PaymentMethod,
+}
+
+/// What a form nonce allows: one change to one subscription.
+#[derive(Debug, Clone)]
+pub(crate) struct FormGrant {
+    pub(crate) link_id: PortalLinkId,
+    pub(crate) customer_id: CustomerId,
+    pub(crate) subscription_id: SubscriptionId,
+    pub(crate) form: Form,
+    expires_at: Instant,
+}
+
+#[derive(Default)]
+struct Inner {
+    links: HashMap<String, Grant>,
+    forms: HashMap<String, FormGrant>,
+    issued: u64,
+}
+
+/// The live links and form nonces.
+pub(crate) struct Links {
+    ttl: Duration,
+    origin: String,
+    inner: Mutex<Inner>,
+}
+
+fn random(len: usize) -> String {
+    rand::rng()
+        .sample_iter(Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
+impl Links {
+    /// Links valid for `ttl`, pointing at `origin` (no trailing slash).
+    pub(crate) fn new(ttl: Duration, origin: String) -> Self {
+        Self {
+            ttl,
+            origin,
+            inner: Mutex::default(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Forgets every link and nonce.
+    pub(crate) fn clear(&self) {
+        *self.lock() = Inner::default();
+    }
+
+    /// A one-time link for `action`, valid for the TTL.
+    pub(super) fn issue(
+        &self,
+        link_id: &PortalLinkId,
+        customer_id: &CustomerId,
+        action: Action,
+        subscription_id: Option<&SubscriptionId>,
+    ) -> SecretUrl {
+        let token = format!("pga_{}", random(48));
+        let grant = Grant {
+            link_id: link_id.clone(),
+            customer_id: customer_id.clone(),
+            action,
+            subscription_id: subscription_id.cloned(),
+            expires_at: Instant::now() + self.ttl,
+        };
+        let mut inner = self.lock();
+        sweep(&mut inner);
+        inner.links.insert(token.clone(), grant);
+        drop(inner);
+        SecretUrl::new(self.url(link_id, action, subscription_id, &token))
+    }
+
+    fn url(
+        &self,
+        link_id: &PortalLinkId,
+        action: Action,
+        subscription_id: Option<&SubscriptionId>,
+        token: &str,
+    ) -> String {
+        let base = format!("{}/portal/{link_id}", self.origin);
+        let Ok(mut url) = Url::parse(&base) else {
+            return base;
+        };
+        {
+            let mut query = url.query_pairs_mut();
+            query.append_pair("action", action.as_str());
+            if let Some(id) = subscription_id {
+                query.append_pair("subscription_id", id.as_str());
+            }
+            query.append_pair("token", token);
+        }
+        url.into()
+    }
+
+    /// Uses up `token`; the grant if it was live and issued for exactly this URL.
+    pub(crate) fn redeem(
+        &self,
+        token: &str,
+        link_id: &str,
+        action: Option<Action>,
+        subscription_id: Option<&str>,
+    ) -> Option<Grant> {
+        let grant = self.lock().links.remove(token)?;
+        let matches = grant.link_id.as_str() == link_id
+            && Some(grant.action) == action
+            && grant.subscription_id.as_ref().map(SubscriptionId::as_str) == subscription_id;
+        (matches && grant.expires_at > Instant::now()).then_some(grant)
+    }
+
+    /// A one-time nonce for a form on a page opened through `grant`'s link.
+    pub(crate) fn form_nonce(&self, grant: &Grant, sub: &SubscriptionId, form: Form) -> String {
+        let nonce = random(32);
+        let form_grant = FormGrant {
+            link_id: grant.link_id.clone(),
+            customer_id: grant.customer_id.clone(),
+            subscription_id: sub.clone(),
+            form,
+            expires_at: Instant::now() + self.ttl,
+        };
+        let mut inner = self.lock();
+        sweep(&mut inner);
+        inner.forms.insert(nonce.clone(), form_grant);
+        nonce
+    }
+
+    /// Uses up a form nonce; its grant if it was live and issued under `link_id`.
+    pub(crate) fn redeem_form(&self, nonce: &str, link_id: &str) -> Option<FormGrant> {
+        let grant = self.lock().forms.remove(nonce)?;
+        (grant.link_id.as_str() == link_id && grant.expires_at > Instant::now()).then_some(grant)
+    }
+
+    /// A grant that reopens the page of `form` (after a form was refused, say).
+    pub(crate) fn regrant(form: &FormGrant) -> Grant {
+        Grant {
+            link_id: form.link_id.clone(),
+            customer_id: form.customer_id.clone(),
+            action: match form.form {
+                Form::Cancel => Action::CancelSubscription,
+                Form::PaymentMethod => Action::UpdatePaymentMethod,
+            },
+            subscription_id: Some(form.subscription_id.clone()),
+            expires_at: form.expires_at,
+        }
+    }
+}
+
+fn sweep(inner: &mut Inner) {
+    inner.issued += 1;
+    if inner.issued.is_multiple_of(SWEEP_EVERY) {
+        let now = Instant::now();
+        inner.links.retain(|_, g| g.expires_at > now);
+        inner.forms.retain(|_, g| g.expires_at > now);
+    }
+}

@@ -1,0 +1,109 @@
+//! The emulator's data: customers and subscriptions, kept in memory and mirrored to a file.
+
+pub(crate) mod catalog;
+pub(crate) mod entities;
+mod persist;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use paddle::{Customer, CustomerId, Subscription, SubscriptionId};
+use tokio::sync::Notify;
+
+use crate::emulator::EmulatorError;
+
+pub(crate) use persist::run_persister;
+
+/// Every entity, keyed by id. Paddle ids sort by creation time, so map order is list order.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Data {
+    pub(crate) customers: BTreeMap<CustomerId, Customer>,
+    pub(crate) subscriptions: BTreeMap<SubscriptionId, Subscription>,
+}
+
+impl Data {
+    /// The customer with this email address (compared without regard to ASCII case).
+    pub(crate) fn customer_by_email(&self, email: &str) -> Option<&Customer> {
+        self.customers
+            .values()
+            .find(|c| c.email.eq_ignore_ascii_case(email))
+    }
+}
+
+/// The data behind a lock, with a change counter the persister watches.
+///
+/// Locks are held only for in-memory work, never across an `.await`.
+pub(crate) struct Store {
+    data: Mutex<Data>,
+    version: AtomicU64,
+    changed: Notify,
+    file: Option<PathBuf>,
+    /// The version last written to `file`; also serializes writers.
+    saved: tokio::sync::Mutex<u64>,
+}
+
+impl Store {
+    /// Loads `file` if given and present; otherwise starts empty.
+    pub(crate) async fn open(file: Option<PathBuf>) -> Result<Self, EmulatorError> {
+        let data = match &file {
+            Some(path) => persist::load(path).await?,
+            None => Data::default(),
+        };
+        Ok(Self {
+            data: Mutex::new(data),
+            version: AtomicU64::new(0),
+            changed: Notify::new(),
+            file,
+            saved: tokio::sync::Mutex::new(0),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Data> {
+        // A panic while holding the lock leaves plain data behind: keep serving it.
+        self.data.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Reads the data.
+    pub(crate) fn read<R>(&self, f: impl FnOnce(&Data) -> R) -> R {
+        f(&self.lock())
+    }
+
+    /// Changes the data and schedules a (debounced) write of the state file.
+    pub(crate) fn write<R>(&self, f: impl FnOnce(&mut Data) -> R) -> R {
+        let result = f(&mut self.lock());
+        self.version.fetch_add(1, Ordering::SeqCst);
+        self.changed.notify_one();
+        result
+    }
+
+    /// Waits until the data changes after the last wait.
+    pub(crate) async fn changed(&self) {
+        self.changed.notified().await;
+    }
+
+    /// Writes the state file now if anything changed since the last write.
+    pub(crate) async fn flush(&self) -> Result<(), EmulatorError> {
+        let Some(path) = &self.file else {
+            return Ok(());
+        };
+        let mut saved = self.saved.lock().await;
+        let (version, snapshot) = {
+            let data = self.lock();
+            let version = self.version.load(Ordering::SeqCst);
+            if version == *saved {
+                return Ok(());
+            }
+            // Copying is quick; encoding megabytes of JSON happens off the lock and runtime.
+            (version, data.clone())
+        };
+        let bytes = tokio::task::spawn_blocking(move || persist::encode(&snapshot))
+            .await
+            .map_err(|_| EmulatorError::EncodeTask)??;
+        persist::write_atomically(path, &bytes).await?;
+        *saved = version;
+        tracing::debug!(version, bytes = bytes.len(), "state file written");
+        Ok(())
+    }
+}

@@ -1,0 +1,19 @@
+//! The emulator over HTTP, as the app and the official SDKs see it. Every API answer is
+//! validated against Paddle's OpenAPI spec by the helpers in `support`.
+
+#![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+
+mod auth;
+mod chaos;
+mod checkout_page;
+mod control;
+mod errors;
+mod faults;
+mod fidelity;
+mod links;
+mod lists;
+mod persistence;
+mod portal_actions;
+mod portal_sessions;
+mod support;
+mod webhooks;

@@ -1,0 +1,174 @@
+// Checks the Paddle emulator with Paddle's official Node SDK (@paddle/paddle-node-sdk).
+//
+//   node sdk/paddle-sdk-check.mjs <emulator base URL> <API key>
+//   (or PADDLE_EMULATOR_URL and PADDLE_API_KEY)
+//
+// The SDK treats an `environment` that is neither "sandbox" nor "production" as the
+// base URL itself (internal/api/client.js: `API_ENVIRONMENT_TO_BASE_URL_MAP[env] || env`)
+// and appends paths such as "/customers/…" to it, so the URL must have no trailing slash.
+//
+// Prints one line per check and exits non-zero if any fails. Never prints portal links.
+
+import http from "node:http";
+import { randomBytes } from "node:crypto";
+import { Paddle } from "@paddle/paddle-node-sdk";
+
+const baseUrl = (process.argv[2] ?? process.env.PADDLE_EMULATOR_URL ?? "").replace(/\/+$/, "");
+const apiKey = process.argv[3] ?? process.env.PADDLE_API_KEY ?? "";
+if (!baseUrl || !apiKey) {
+  console.error("usage: node paddle-sdk-check.mjs <emulator base URL> <API key>");
+  process.exit(2);
+}
+
+let failures = 0;
+function check(name, ok, detail = "") {
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${!ok && detail ? ` (${detail})` : ""}`);
+  if (!ok) failures += 1;
+}
+
+async function attempt(name, body) {
+  try {
+    const [ok, detail] = await body();
+    check(name, ok, detail);
+  } catch (error) {
+    check(name, false, `${error?.constructor?.name}: ${error?.code ?? error?.message}`);
+  }
+}
+
+async function control(path, body) {
+  const response = await fetch(`${baseUrl}/_emulator/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+// A webhook destination: keeps each delivery's raw body and signature header.
+const deliveries = [];
+const server = http.createServer((request, response) => {
+  const chunks = [];
+  request.on("data", (chunk) => chunks.push(chunk));
+  request.on("end", () => {
+    deliveries.push({
+      raw: Buffer.concat(chunks).toString("utf8"),
+      signature: request.headers["paddle-signature"] ?? "",
+    });
+    response.writeHead(200).end();
+  });
+});
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const hookUrl = `http://127.0.0.1:${server.address().port}/webhooks`;
+const secret = `pdl_ntfset_01sdkcheck${randomBytes(12).toString("hex")}`;
+
+async function delivery(predicate, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = deliveries.find((d) => predicate(JSON.parse(d.raw)));
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("no matching webhook delivery arrived");
+}
+
+const paddle = new Paddle(apiKey, { environment: baseUrl });
+let customerId = "";
+let subscriptionId = "";
+
+try {
+  await attempt("register a webhook destination", async () => {
+    const { status } = await control("destinations", { url: hookUrl, secret });
+    return [status === 201, `HTTP ${status}`];
+  });
+
+  await attempt("checkout creates a customer and a subscription", async () => {
+    const email = `sdk-check-${Date.now()}@example.com`;
+    const { status, body } = await control("checkout", { email, name: "SDK Check" });
+    customerId = body.customer_id ?? "";
+    subscriptionId = body.subscription_id ?? "";
+    return [status === 201 && customerId.startsWith("ctm_") && subscriptionId.startsWith("sub_"), `HTTP ${status}`];
+  });
+
+  await attempt("SDK creates a portal session with the subscription", async () => {
+    const session = await paddle.customerPortalSessions.create(customerId, [subscriptionId]);
+    const links = session.urls.subscriptions;
+    const ok =
+      /^cpls_[a-z0-9]{26}$/.test(session.id) &&
+      session.customerId === customerId &&
+      session.urls.general.overview.startsWith(`${baseUrl}/portal/cpl_`) &&
+      links.length === 1 &&
+      links[0].id === subscriptionId &&
+      links[0].cancelSubscription.includes("action=cancel_subscription") &&
+      links[0].updateSubscriptionPaymentMethod.includes("token=pga_");
+    return [ok, "unexpected session shape"];
+  });
+
+  await attempt("SDK creates a portal session without subscriptions (body {})", async () => {
+    const session = await paddle.customerPortalSessions.create(customerId);
+    return [session.urls.subscriptions.length === 0 && session.id.startsWith("cpls_"), "not empty"];
+  });
+
+  await attempt("SDK reads the customer", async () => {
+    const customer = await paddle.customers.get(customerId);
+    const ok = customer.id === customerId && customer.email.startsWith("sdk-check-") && customer.status === "active";
+    return [ok, "unexpected customer"];
+  });
+
+  await attempt("SDK reads the subscription with its items", async () => {
+    const subscription = await paddle.subscriptions.get(subscriptionId);
+    const item = subscription.items[0];
+    const ok = subscription.status === "active" && item.price.id.startsWith("pri_") && item.product.name.length > 0;
+    return [ok, "unexpected subscription"];
+  });
+
+  await attempt("SDK surfaces not_found for an unknown customer", async () => {
+    try {
+      await paddle.customers.get("ctm_01hv6y1jedq4p1n0yqn5ba3ky4");
+      return [false, "no error"];
+    } catch (error) {
+      return [error.code === "not_found" && error.type === "request_error", error.code];
+    }
+  });
+
+  await attempt("SDK surfaces invalid_token for a wrong key", async () => {
+    const stranger = new Paddle("pdl_sdbx_apikey_01wrongwrongwrongwrongwrongw_WrongWrongWrongWrong00", { environment: baseUrl });
+    try {
+      await stranger.customers.get(customerId);
+      return [false, "no error"];
+    } catch (error) {
+      return [error.code === "invalid_token", error.code];
+    }
+  });
+
+  const created = await delivery((event) => event.event_type === "subscription.created");
+
+  await attempt("webhooks.unmarshal accepts a delivered webhook", async () => {
+    const event = await paddle.webhooks.unmarshal(created.raw, secret, created.signature);
+    const ok = event.eventType === "subscription.created" && event.data.id === subscriptionId && event.eventId.startsWith("evt_");
+    return [ok, "unexpected event"];
+  });
+
+  await attempt("webhooks.unmarshal rejects a tampered body", async () => {
+    const tampered = created.raw.replace(subscriptionId, "sub_01aaaaaaaaaaaaaaaaaaaaaaaa");
+    try {
+      await paddle.webhooks.unmarshal(tampered, secret, created.signature);
+      return [false, "accepted"];
+    } catch {
+      return [tampered !== created.raw, "body unchanged"];
+    }
+  });
+
+  await attempt("webhooks.unmarshal rejects another secret", async () => {
+    try {
+      await paddle.webhooks.unmarshal(created.raw, `${secret}x`, created.signature);
+      return [false, "accepted"];
+    } catch {
+      return [true, ""];
+    }
+  });
+} finally {
+  server.close();
+}
+
+console.log(failures === 0 ? "all SDK checks passed" : `${failures} SDK check(s) failed`);
+process.exit(failures === 0 ? 0 : 1);
