@@ -3,6 +3,7 @@
 //! `app` is the UI shared by the server and the browser; `server` exists only in the
 //! server build and never reaches the wasm bundle.
 
+pub mod api;
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod server;

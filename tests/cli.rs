@@ -43,6 +43,8 @@ fn serves_on_defaults_then_stops_cleanly_on_sigterm() {
     let mut child = paddock()
         .current_dir(dir.path())
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        // Any free port for the embedded emulator, so parallel runs do not collide.
+        .env("PADDLE_EMULATOR_ADDR", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .env("NO_COLOR", "1")
         .spawn()
@@ -91,6 +93,10 @@ fn serves_on_defaults_then_stops_cleanly_on_sigterm() {
     let logs = reader.join().expect("reader thread");
     assert!(logs.contains("shutdown signal received"), "{logs}");
     assert!(logs.contains("stopped"), "{logs}");
+    assert!(
+        logs.contains("LOCAL MODE"),
+        "says loudly that Paddle is the emulator: {logs}"
+    );
     // Each request is logged once with its id and status, and never with its query.
     let line = logs
         .lines()

@@ -2,8 +2,11 @@
 
 use leptos::prelude::*;
 
+use crate::app::session::Viewer;
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let viewer = use_context::<Viewer>();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -14,6 +17,21 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav aria-label="Main">
                 <ul>
                     <li><a href="/">"Home"</a></li>
+                    {match viewer {
+                        Some(v) => view! {
+                            <li><a href="/dashboard">"Dashboard"</a></li>
+                            <li class="nav-user">{v.email}</li>
+                            <li>
+                                <form method="post" action="/api/auth/logout" class="inline-form">
+                                    <button type="submit" class="link-button">"Log out"</button>
+                                </form>
+                            </li>
+                        }.into_any(),
+                        None => view! {
+                            <li><a href="/login">"Log in"</a></li>
+                            <li><a href="/signup">"Sign up"</a></li>
+                        }.into_any(),
+                    }}
                 </ul>
             </nav>
         </header>

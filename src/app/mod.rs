@@ -3,6 +3,7 @@
 pub mod islands;
 pub mod layout;
 pub mod pages;
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
@@ -10,6 +11,11 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use layout::Layout;
+use pages::{
+    dashboard::DashboardPage, dev_mail::DevMailPage, forgot_password::ForgotPasswordPage,
+    login::LogInPage, reset_password::ResetPasswordPage, signup::SignUpPage,
+    verify_email::VerifyEmailPage,
+};
 use pages::{home::HomePage, not_found::NotFound};
 
 /// The routes of the app; the server renders them, the browser never re-renders them.
@@ -21,6 +27,13 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/signup") view=SignUpPage />
+                    <Route path=path!("/login") view=LogInPage />
+                    <Route path=path!("/verify-email") view=VerifyEmailPage />
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage />
+                    <Route path=path!("/reset-password") view=ResetPasswordPage />
+                    <Route path=path!("/dashboard") view=DashboardPage />
+                    <Route path=path!("/dev/mail") view=DevMailPage />
                 </Routes>
             </Layout>
         </Router>

@@ -1,7 +1,9 @@
 //! Server-only code: configuration, start-up, HTTP plumbing and the database.
 
+pub mod accounts;
 pub mod db;
 pub mod http;
+pub mod paddle;
 pub mod settings;
 pub mod shell;
 pub mod startup;

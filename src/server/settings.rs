@@ -8,6 +8,9 @@ use leptos::config::LeptosOptions;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
+use crate::server::accounts::config::AccountSettings;
+use crate::server::paddle::PaddleSettings;
+
 /// Where configuration values come from; tests pass a map instead of the process environment.
 pub trait Source {
     fn get(&self, key: &str) -> Option<String>;
@@ -37,7 +40,7 @@ pub struct SettingsError {
 }
 
 impl SettingsError {
-    fn new(var: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(var: &'static str, reason: impl Into<String>) -> Self {
         Self {
             var,
             reason: reason.into(),
@@ -56,6 +59,10 @@ pub struct Settings {
     pub database_url: SecretString,
     /// Output name, site root, package dir and listen address, as cargo-leptos names them.
     pub leptos: LeptosOptions,
+    /// The local Paddle emulator or the real API.
+    pub paddle: PaddleSettings,
+    /// Mail delivery, sessions and abuse limits of accounts.
+    pub accounts: AccountSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -66,6 +73,8 @@ impl std::fmt::Debug for Settings {
             .field("database_url", &"[redacted]")
             .field("site_addr", &self.leptos.site_addr)
             .field("site_root", &self.leptos.site_root)
+            .field("paddle", &self.paddle)
+            .field("accounts", &self.accounts)
             .finish()
     }
 }
@@ -98,11 +107,15 @@ impl Settings {
             Some(url) => parse_database_url(url)?,
             None => default_sqlite_url(&data_dir)?,
         };
+        let paddle = PaddleSettings::from_source(src, &data_dir)?;
+        let accounts = AccountSettings::from_source(src, &data_dir)?;
         Ok(Self {
             public_url,
             data_dir,
             database_url,
             leptos,
+            paddle,
+            accounts,
         })
     }
 

@@ -5,15 +5,17 @@ use axum::http::Request;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::app::App;
+use crate::server::accounts;
 use crate::server::db::{Database, DbError};
 use crate::server::http::request_id::{REQUEST_ID, drop_unsafe_request_id};
-use crate::server::http::{headers, health};
+use crate::server::http::{headers, health, same_origin};
 use crate::server::settings::{Settings, SettingsError};
 use crate::server::shell::shell;
 use crate::server::state::{AppState, http_client};
@@ -27,6 +29,8 @@ pub enum StartupError {
     Database(#[from] DbError),
     #[error("HTTP client: {0}")]
     HttpClient(#[from] reqwest::Error),
+    #[error("{0}")]
+    Paddle(#[from] crate::server::paddle::PaddleStartError),
     #[error("cannot listen on {addr}: {source} (set LEPTOS_SITE_ADDR to another address)")]
     Bind {
         addr: std::net::SocketAddr,
@@ -36,11 +40,21 @@ pub enum StartupError {
     Serve(#[source] std::io::Error),
 }
 
-/// Opens the database, builds the state and the router, and serves until SIGINT/SIGTERM.
+/// Opens the database, sets up Paddle (starting the embedded emulator in local mode),
+/// and serves until SIGINT/SIGTERM; then finishes in-flight requests and saves state.
 pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     tracing::info!(database = settings.database_kind(), data_dir = %settings.data_dir.display(), "starting");
     let db = Database::connect(&settings.database_url).await?;
-    let state = AppState::new(settings, db.clone(), http_client()?);
+    crate::server::accounts::sessions::start(&db)
+        .await
+        .map_err(DbError::from)?;
+    let http = http_client()?;
+    let paddle = crate::server::paddle::start(&settings, &http).await?;
+    let stop = CancellationToken::new();
+    let emulator = paddle
+        .emulator
+        .map(|e| e.spawn(stop.clone().cancelled_owned()));
+    let state = AppState::new(settings, db.clone(), http, paddle.handle);
     let addr = state.leptos.site_addr;
     let listener = TcpListener::bind(addr)
         .await
@@ -48,13 +62,25 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let public_url = state.settings.public_url.clone();
     tracing::info!(%addr, "listening");
     println!("Paddock is running: open {public_url}  (Ctrl-C to stop)");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+    let shutdown = {
+        let stop = stop.clone();
+        async move {
+            shutdown_signal().await;
+            stop.cancel();
+        }
+    };
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
         .await
-        .map_err(StartupError::Serve)?;
+        .map_err(StartupError::Serve);
+    stop.cancel();
+    if let Some(emulator) = emulator {
+        let _ = emulator.await;
+    }
     db.close().await;
     tracing::info!("stopped");
-    Ok(())
+    served
 }
 
 /// The whole HTTP surface of the app, ready to serve.
@@ -62,7 +88,10 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            crate::server::accounts::web::provide_page_context();
+        }
     };
     let leptos = state.leptos.clone();
     Router::new()
@@ -72,6 +101,15 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            accounts::web::guard_pages,
+        ))
+        .layer(accounts::web::auth_layer(&state))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            same_origin::require_same_origin,
         ))
         .layer(
             ServiceBuilder::new()

@@ -6,24 +6,32 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use crate::server::db::Database;
+use crate::server::paddle::PaddleHandle;
 use crate::server::settings::Settings;
 
-/// Shared by every request: one pool, one HTTP client, the settings.
+/// Shared by every request: one pool, one HTTP client (inside the Paddle client too), the settings.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos: LeptosOptions,
     pub db: Database,
     pub http: reqwest::Client,
     pub settings: Arc<Settings>,
+    pub paddle: PaddleHandle,
 }
 
 impl AppState {
-    pub fn new(settings: Settings, db: Database, http: reqwest::Client) -> Self {
+    pub fn new(
+        settings: Settings,
+        db: Database,
+        http: reqwest::Client,
+        paddle: PaddleHandle,
+    ) -> Self {
         Self {
             leptos: settings.leptos.clone(),
             db,
             http,
             settings: Arc::new(settings),
+            paddle,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Test harness: the real router on a free loopback port, with its own fresh database.
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
+pub mod accounts;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
@@ -16,6 +18,12 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub db: Database,
+    /// The embedded Paddle emulator's origin (local mode), e.g. `http://127.0.0.1:41234`.
+    pub emulator_origin: Option<url::Url>,
+    /// Where local-mode mail lands (one `.eml` per message).
+    pub outbox: std::path::PathBuf,
+    /// `PUBLIC_URL`'s origin: what same-origin checks expect and mail links start with.
+    pub origin: String,
     _dir: tempfile::TempDir,
     _pg: Option<PgScratch>,
 }
@@ -144,6 +152,8 @@ pub fn settings(dir: &std::path::Path, database_url: &str, extra: &[(&str, &str)
     vars.insert("PADDOCK_DATA_DIR", &dir);
     vars.insert("DATABASE_URL", database_url);
     vars.insert("LEPTOS_SITE_ROOT", "target/site");
+    // A free port for the embedded Paddle emulator of each test app.
+    vars.insert("PADDLE_EMULATOR_ADDR", "127.0.0.1:0");
     for (k, v) in extra {
         vars.insert(k, v);
     }
@@ -159,11 +169,18 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_on(backend: Backend) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (url, pg) = fresh_database(backend, dir.path()).await;
-    let settings = settings(dir.path(), &url, &[]);
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a free port");
+    let origin = format!("http://{}", listener.local_addr().expect("local addr"));
+    let settings = settings(dir.path(), &url, &[("PUBLIC_URL", &origin)]);
     let db = Database::connect(&settings.database_url)
         .await
         .expect("database opens and migrates");
-    spawn_with(settings, db, dir, pg).await
+    paddock::server::accounts::sessions::start(&db)
+        .await
+        .expect("session store migrates");
+    serve(listener, settings, db, dir, pg).await
 }
 
 /// Starts the app with a database that is already built (for example a lazy one that
@@ -174,14 +191,36 @@ pub async fn spawn_with(
     dir: tempfile::TempDir,
     pg: Option<PgScratch>,
 ) -> TestApp {
-    paddock::server::telemetry::init();
-    let state = AppState::new(settings, db.clone(), http_client().expect("http client"));
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a free port");
+    serve(listener, settings, db, dir, pg).await
+}
+
+/// Starts Paddle (the embedded emulator in local mode) and the app on `listener`.
+async fn serve(
+    listener: TcpListener,
+    settings: Settings,
+    db: Database,
+    dir: tempfile::TempDir,
+    pg: Option<PgScratch>,
+) -> TestApp {
+    init_test_logs();
+    let http = http_client().expect("http client");
+    let paddle = paddock::server::paddle::start(&settings, &http)
+        .await
+        .expect("Paddle starts");
+    if let Some(emulator) = paddle.emulator {
+        emulator.spawn(std::future::pending());
+    }
+    let emulator_origin = paddle.handle.emulator_origin.clone();
+    let outbox = settings.accounts.outbox_dir.clone();
+    let origin = settings.public_origin();
+    let state = AppState::new(settings, db.clone(), http, paddle.handle);
     let addr = listener.local_addr().expect("local addr");
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router(state)).await;
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let _ = axum::serve(listener, app).await;
     });
     TestApp {
         addr,
@@ -190,9 +229,23 @@ pub async fn spawn_with(
             .build()
             .expect("client"),
         db,
+        emulator_origin,
+        outbox,
+        origin,
         _dir: dir,
         _pg: pg,
     }
+}
+
+/// Logs go through the test harness, so they show only for a failing test.
+pub fn init_test_logs() {
+    use tracing_subscriber::{EnvFilter, fmt};
+    let _ = fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_test_writer()
+        .try_init();
 }
 
 /// Wraps a string as a secret for APIs that take one.

@@ -11,6 +11,21 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub mod tokens;
+pub mod users;
+
+/// Runs one query expression on whichever pool `$db` holds; the SQL (with `$1`
+/// placeholders) is written once and must be valid on both backends.
+macro_rules! on_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::server::db::Database::Sqlite($pool) => $body,
+            $crate::server::db::Database::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 

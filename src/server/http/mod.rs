@@ -3,3 +3,4 @@
 pub mod headers;
 pub mod health;
 pub mod request_id;
+pub mod same_origin;

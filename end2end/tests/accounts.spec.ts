@@ -1,0 +1,105 @@
+import { test, expect, type Page } from "@playwright/test";
+
+// Every test signs up a user of its own, so tests run in parallel.
+const PASSWORD = "correct horse battery";
+const freshEmail = () =>
+  `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 10)}@example.com`;
+
+function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error" || msg.type() === "warning") problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+  return problems;
+}
+
+async function loaded(page: Page, js: boolean) {
+  if (js) await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
+}
+
+async function signUpVerifyLogInOut(page: Page, js: boolean) {
+  const email = freshEmail();
+  const nav = page.getByRole("navigation", { name: "Main" });
+
+  await page.goto("/");
+  await nav.getByRole("link", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/signup$/);
+  await loaded(page, js);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=verify_sent$/);
+  await expect(page.getByRole("status")).toContainText("verify your email");
+
+  // The local outbox: open this user's message and follow its link.
+  await page.goto("/dev/mail");
+  const message = page.getByRole("listitem").filter({ hasText: email });
+  await expect(message).toContainText("Verify your email for Paddock");
+  await message.getByRole("link").click();
+  await expect(page).toHaveURL(/\/verify-email\?token=/);
+  await loaded(page, js);
+  await page.getByRole("button", { name: "Verify email" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=verified$/);
+  await expect(page.getByRole("status")).toHaveText("Your email is verified.");
+
+  // A wrong password first: an inline message that does not say which part was wrong.
+  await loaded(page, js);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("not my password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Invalid email or password.");
+
+  await loaded(page, js);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Dashboard");
+  await expect(page.getByRole("main").getByText(email)).toBeVisible();
+  await expect(page.getByRole("main").getByText("Verified", { exact: true })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
+  await expect(nav.getByText(email)).toBeVisible();
+
+  await loaded(page, js);
+  await nav.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=logged_out$/);
+  await expect(nav.getByRole("link", { name: "Log in" })).toBeVisible();
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login\?next=\/dashboard$/);
+}
+
+test("a new user signs up, verifies by the mailed link, logs in and out", async ({ page }) => {
+  const problems = watchConsole(page);
+  await signUpVerifyLogInOut(page, true);
+  expect(problems).toEqual([]);
+});
+
+test("the log-in button shows a pending state while signing in", async ({ page }) => {
+  const problems = watchConsole(page);
+  await page.goto("/login?next=/dashboard");
+  await loaded(page, true);
+  // Keep the page where it is after the island's handler has run, to look at it.
+  await page.evaluate(() =>
+    document.addEventListener("submit", (e) => e.preventDefault()),
+  );
+  await page.getByLabel("Email").fill(freshEmail());
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("button", { name: "Signing in…" })).toBeDisabled();
+  expect(problems).toEqual([]);
+});
+
+test("the dashboard sends guests to log in and back", async ({ page }) => {
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login\?next=\/dashboard$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Log in");
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a new user signs up, verifies, logs in and out with plain forms", async ({ page }) => {
+    await signUpVerifyLogInOut(page, false);
+  });
+});

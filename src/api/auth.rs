@@ -1,0 +1,100 @@
+//! Account endpoints under `/api/auth/`, form-encoded. A plain `<form>` post gets a
+//! 303 redirect (to the next page, or back to the form with `?error=code`); an API
+//! client gets the next location as JSON, or the error's status and message.
+
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "auth/signup")]
+pub async fn sign_up(email: String, password: String) -> Result<String, ServerFnError> {
+    use crate::server::accounts;
+    let call = accounts::web::Call::gather().await?;
+    let result = accounts::sign_up(&call.auth.backend, call.ip, &email, password).await;
+    call.answer(
+        result.map(|()| "/login?notice=verify_sent".into()),
+        "/signup",
+    )
+}
+
+#[server(prefix = "/api", endpoint = "auth/login")]
+pub async fn log_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, ServerFnError> {
+    use crate::server::accounts::{self, web};
+    let mut call = web::Call::gather().await?;
+    let next = web::safe_next(next.as_deref());
+    let result = accounts::log_in(&mut call.auth, call.ip, &email, password).await;
+    let form = next.as_deref().map_or("/login".into(), web::login_url);
+    call.answer(
+        result.map(|()| next.unwrap_or_else(|| "/dashboard".into())),
+        &form,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "auth/logout")]
+pub async fn log_out() -> Result<String, ServerFnError> {
+    use crate::server::accounts;
+    let mut call = accounts::web::Call::gather().await?;
+    let result = accounts::log_out(&mut call.auth).await;
+    call.answer(result.map(|()| "/login?notice=logged_out".into()), "/")
+}
+
+#[server(prefix = "/api", endpoint = "auth/verify-email")]
+pub async fn verify_email(token: String) -> Result<String, ServerFnError> {
+    use crate::server::accounts;
+    let call = accounts::web::Call::gather().await?;
+    let result = accounts::verify_email(&call.auth.backend, &token).await;
+    let to = if call.auth.user.is_some() {
+        "/dashboard?notice=verified"
+    } else {
+        "/login?notice=verified"
+    };
+    call.answer(result.map(|()| to.into()), "/verify-email")
+}
+
+#[server(prefix = "/api", endpoint = "auth/resend-verification")]
+pub async fn resend_verification() -> Result<String, ServerFnError> {
+    use crate::api::codes::AuthError;
+    use crate::server::accounts::{self, Failure};
+    let call = accounts::web::Call::gather().await?;
+    let result = match &call.auth.user {
+        Some(user) => accounts::resend_verification(&call.auth.backend, call.ip, user).await,
+        None => Err(Failure::Refused(AuthError::Forbidden)),
+    };
+    call.answer(
+        result.map(|()| "/dashboard?notice=verification_resent".into()),
+        "/dashboard",
+    )
+}
+
+#[server(prefix = "/api", endpoint = "auth/forgot-password")]
+pub async fn forgot_password(email: String) -> Result<String, ServerFnError> {
+    use crate::server::accounts;
+    let call = accounts::web::Call::gather().await?;
+    let result = accounts::request_reset(&call.auth.backend, call.ip, &email).await;
+    call.answer(
+        result.map(|()| "/forgot-password?notice=reset_sent".into()),
+        "/forgot-password",
+    )
+}
+
+#[server(prefix = "/api", endpoint = "auth/reset-password")]
+pub async fn reset_password(token: String, password: String) -> Result<String, ServerFnError> {
+    use crate::api::codes::AuthError;
+    use crate::server::accounts::{self, Failure};
+    let call = accounts::web::Call::gather().await?;
+    let result = accounts::reset_password(&call.auth.backend, &token, password).await;
+    // Only a bad password keeps the (still valid) link; other errors need a new one.
+    let form = match &result {
+        Err(Failure::Refused(AuthError::PasswordLength)) => {
+            let token: String = url::form_urlencoded::byte_serialize(token.as_bytes()).collect();
+            format!("/reset-password?token={token}")
+        }
+        _ => "/forgot-password".into(),
+    };
+    call.answer(
+        result.map(|()| "/login?notice=password_changed".into()),
+        &form,
+    )
+}

@@ -1,0 +1,143 @@
+//! The axum-login backend: users from the database, passwords checked with argon2id.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum_login::{AuthUser, AuthnBackend, UserId};
+
+use crate::server::accounts::email::EmailAddress;
+use crate::server::accounts::limits::Limiter;
+use crate::server::accounts::mail::{MailError, Mailer};
+use crate::server::accounts::password::{self, HashTaskFailed};
+use crate::server::db::{Database, users};
+use crate::server::settings::Settings;
+
+/// The session's handle on accounts.
+pub type AuthSession = axum_login::AuthSession<Backend>;
+
+/// A signed-in user. The hash stays on the server: `Debug` redacts it and nothing
+/// sent to the browser is built from this type directly.
+#[derive(Clone)]
+pub struct User {
+    pub id: i64,
+    pub email: EmailAddress,
+    pub email_verified: bool,
+    password_hash: String,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("email_verified", &self.email_verified)
+            .field("password_hash", &"[redacted]")
+            .finish()
+    }
+}
+
+impl From<users::UserRow> for User {
+    fn from(row: users::UserRow) -> Self {
+        Self {
+            id: row.id,
+            email: EmailAddress::from_stored(row.email),
+            email_verified: row.email_verified_at.is_some(),
+            password_hash: row.password_hash,
+        }
+    }
+}
+
+impl AuthUser for User {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    /// Derived from the password hash: a new password (new salt) ends every session
+    /// that was opened with the old one.
+    fn session_auth_hash(&self) -> &[u8] {
+        self.password_hash.as_bytes()
+    }
+}
+
+/// What a log-in form submits, already parsed.
+#[derive(Clone)]
+pub struct Credentials {
+    pub email: EmailAddress,
+    pub password: String,
+}
+
+/// Something below the accounts logic failed; logged, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Hash(#[from] HashTaskFailed),
+    #[error("mail: {0}")]
+    Mail(#[from] MailError),
+    #[error("session: {0}")]
+    Session(String),
+}
+
+/// Everything the account use-cases need, shared by every request.
+pub struct Accounts {
+    pub db: Database,
+    pub settings: Arc<Settings>,
+    pub mailer: Mailer,
+    /// Failed log-ins per client IP and per account.
+    pub login_failures: Limiter,
+    /// Sign-ups and mail-sending requests per client IP.
+    pub mail_requests: Limiter,
+}
+
+/// The axum-login backend; cheap to clone.
+#[derive(Clone)]
+pub struct Backend(Arc<Accounts>);
+
+impl Backend {
+    pub fn new(db: Database, settings: Arc<Settings>) -> Self {
+        let config = &settings.accounts;
+        let mailer = Mailer::from_settings(config).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "mail is disabled");
+            Mailer::Disabled
+        });
+        let login_failures = Limiter::new(
+            config.login_failures_per_window,
+            Duration::from_secs(config.login_failure_window_secs),
+        );
+        let mail_requests = Limiter::new(config.signups_per_hour, Duration::from_secs(3600));
+        Self(Arc::new(Accounts {
+            db,
+            settings,
+            mailer,
+            login_failures,
+            mail_requests,
+        }))
+    }
+}
+
+impl std::ops::Deref for Backend {
+    type Target = Accounts;
+    fn deref(&self) -> &Accounts {
+        &self.0
+    }
+}
+
+impl AuthnBackend for Backend {
+    type User = User;
+    type Credentials = Credentials;
+    type Error = AccountError;
+
+    async fn authenticate(&self, creds: Credentials) -> Result<Option<User>, AccountError> {
+        let row = users::by_email(&self.db, creds.email.as_str()).await?;
+        let hash = row.as_ref().map(|r| r.password_hash.clone());
+        let matches = password::verify(creds.password, hash).await?;
+        Ok(row.filter(|_| matches).map(User::from))
+    }
+
+    async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, AccountError> {
+        Ok(users::by_id(&self.db, *id).await?.map(User::from))
+    }
+}

@@ -1,0 +1,228 @@
+//! Where accounts meet HTTP: what a server function gathers and answers, the client
+//! IP, what pages learn about the visitor, and the guard in front of protected pages.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder};
+use leptos::prelude::{ServerFnError, provide_context, use_context};
+use leptos_axum::ResponseOptions;
+
+use crate::api::codes::AuthError;
+use crate::app::pages::dev_mail::Outbox;
+use crate::app::session::Viewer;
+use crate::server::accounts::sessions::{self, Store};
+use crate::server::accounts::{AuthSession, Backend, Failure, mail};
+use crate::server::state::AppState;
+
+/// The axum-login layer: sessions in the app's database, users from `Backend`.
+pub fn auth_layer(state: &AppState) -> AuthManagerLayer<Backend, Store> {
+    let backend = Backend::new(state.db.clone(), state.settings.clone());
+    AuthManagerLayerBuilder::new(backend, sessions::layer(&state.db, &state.settings)).build()
+}
+
+/// What an account server function needs from its request.
+pub struct Call {
+    pub auth: AuthSession,
+    pub ip: IpAddr,
+    /// A plain `<form>` post (no JavaScript): answer with a 303 redirect.
+    html: bool,
+}
+
+impl Call {
+    pub async fn gather() -> Result<Self, ServerFnError> {
+        let auth: AuthSession = leptos_axum::extract().await?;
+        let parts =
+            use_context::<Parts>().ok_or_else(|| ServerFnError::new("no request in context"))?;
+        let ip = client_ip(&parts, auth.backend.settings.accounts.trust_forwarded_for);
+        let html = parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+        Ok(Self { auth, ip, html })
+    }
+
+    /// Success goes to `to`; a failure goes back to `form` with `?error=code` (forms)
+    /// or answers with its status and message (API clients).
+    pub fn answer(
+        &self,
+        result: Result<String, Failure>,
+        form: &str,
+    ) -> Result<String, ServerFnError> {
+        let response = use_context::<ResponseOptions>();
+        let (error, status, retry) = match result {
+            Ok(to) => {
+                if self.html {
+                    see_other(response.as_ref(), &to);
+                }
+                return Ok(to);
+            }
+            Err(Failure::Refused(e)) => (e, status_of(e), None),
+            Err(Failure::Limited(wait)) => (
+                AuthError::RateLimited,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(wait.as_secs().max(1)),
+            ),
+            Err(Failure::Internal(e)) => {
+                tracing::error!(error = %e, "account action failed");
+                (AuthError::Server, StatusCode::INTERNAL_SERVER_ERROR, None)
+            }
+        };
+        if let Some(res) = &response {
+            res.set_status(status);
+            if let Some(secs) = retry {
+                res.insert_header(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+        }
+        if self.html {
+            let sep = if form.contains('?') { '&' } else { '?' };
+            see_other(
+                response.as_ref(),
+                &format!("{form}{sep}error={}", error.code()),
+            );
+        }
+        Err(ServerFnError::new(error.message()))
+    }
+}
+
+fn see_other(response: Option<&ResponseOptions>, to: &str) {
+    if let (Some(res), Ok(location)) = (response, HeaderValue::from_str(to)) {
+        res.set_status(StatusCode::SEE_OTHER);
+        res.insert_header(header::LOCATION, location);
+    }
+}
+
+fn status_of(error: AuthError) -> StatusCode {
+    match error {
+        AuthError::Invalid => StatusCode::UNAUTHORIZED,
+        AuthError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        AuthError::BadEmail | AuthError::PasswordLength => StatusCode::UNPROCESSABLE_ENTITY,
+        AuthError::Taken => StatusCode::CONFLICT,
+        AuthError::TokenInvalid | AuthError::TokenUsed | AuthError::TokenExpired => {
+            StatusCode::BAD_REQUEST
+        }
+        AuthError::Forbidden => StatusCode::FORBIDDEN,
+        AuthError::Server => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The TCP peer, or with `TRUST_X_FORWARDED_FOR` the last address the proxy appended.
+pub fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> IpAddr {
+    if trust_forwarded_for && let Some(ip) = forwarded_for(&parts.headers) {
+        return ip;
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+}
+
+fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()?;
+    last.trim().parse().ok()
+}
+
+/// A local path to return to after log-in: one leading `/`, no `//`, no `\`, no scheme.
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    let ok = next.starts_with('/')
+        && !next.contains("//")
+        && !next.contains('\\')
+        && !next.contains(':')
+        && !next.chars().any(char::is_control);
+    ok.then(|| next.to_owned())
+}
+
+/// `/login?next=…` for a visitor who must sign in first.
+pub fn login_url(next: &str) -> String {
+    let encoded: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("/login?next={}", encoded.replace("%2F", "/"))
+}
+
+/// Per page render: tells the pages who is visiting, and hands over page data that a
+/// middleware loaded (the outbox at `/dev/mail`).
+pub fn provide_page_context() {
+    let Some(parts) = use_context::<Parts>() else {
+        return;
+    };
+    if let Some(user) = parts
+        .extensions
+        .get::<AuthSession>()
+        .and_then(|a| a.user.clone())
+    {
+        provide_context(Viewer {
+            email: user.email.to_string(),
+            verified: user.email_verified,
+        });
+    }
+    if let Some(outbox) = parts.extensions.get::<Outbox>() {
+        provide_context(outbox.clone());
+    }
+}
+
+/// In front of the pages: protected pages need a session; `/dev/mail` exists only in
+/// local mail mode and gets the outbox listing.
+pub async fn guard_pages(
+    State(settings): State<Arc<crate::server::settings::Settings>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_owned();
+    if path == "/dashboard" || path.starts_with("/dashboard/") {
+        let signed_in = req
+            .extensions()
+            .get::<AuthSession>()
+            .is_some_and(|a| a.user.is_some());
+        if !signed_in {
+            return Redirect::to(&login_url(&path)).into_response();
+        }
+    }
+    if path == "/dev/mail" {
+        if !settings.accounts.local_mail() {
+            return StatusCode::NOT_FOUND.into_response();
+        }
+        let list =
+            mail::list_outbox(&settings.accounts.outbox_dir, &settings.public_origin()).await;
+        req.extensions_mut().insert(Outbox(list));
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_accepts_only_local_paths() {
+        assert_eq!(safe_next(Some("/dashboard")).as_deref(), Some("/dashboard"));
+        assert_eq!(safe_next(Some("/a/b?c=d")).as_deref(), Some("/a/b?c=d"));
+        for bad in [
+            "",
+            "dashboard",
+            "//evil.example",
+            "/\\evil",
+            "https://evil.example",
+            "/x//y",
+            "/a:b",
+        ] {
+            assert_eq!(safe_next(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(safe_next(None), None);
+    }
+
+    #[test]
+    fn login_url_keeps_slashes_readable() {
+        assert_eq!(login_url("/dashboard"), "/login?next=/dashboard");
+    }
+}

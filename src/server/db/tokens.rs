@@ -1,0 +1,109 @@
+//! The `email_tokens` table: hashes of one-time tokens mailed to users.
+
+use super::{Database, on_pool};
+
+/// What a token proves when it is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    VerifyEmail,
+    ResetPassword,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "verify_email",
+            Self::ResetPassword => "reset_password",
+        }
+    }
+}
+
+/// Why a token could not be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unusable {
+    Unknown,
+    Used,
+    Expired,
+}
+
+pub async fn insert(
+    db: &Database,
+    token_hash: &str,
+    user_id: i64,
+    purpose: Purpose,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = "INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at, created_at) \
+               VALUES ($1, $2, $3, $4, $5)";
+    on_pool!(db, |pool| {
+        sqlx::query(sql)
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(purpose.as_str())
+            .bind(expires_at)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(drop)
+    })?;
+    Ok(())
+}
+
+/// Marks the token used and returns its user, in one statement so that two requests
+/// cannot both use it; otherwise says why it is unusable.
+pub async fn consume(
+    db: &Database,
+    token_hash: &str,
+    purpose: Purpose,
+    now: i64,
+) -> Result<Result<i64, Unusable>, sqlx::Error> {
+    let sql = "UPDATE email_tokens SET used_at = $3 \
+               WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
+               RETURNING user_id";
+    let used = on_pool!(db, |pool| {
+        sqlx::query_scalar::<_, i64>(sql)
+            .bind(token_hash)
+            .bind(purpose.as_str())
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+    })?;
+    if let Some(user_id) = used {
+        return Ok(Ok(user_id));
+    }
+    let sql = "SELECT used_at, expires_at FROM email_tokens WHERE token_hash = $1 AND purpose = $2";
+    let row = on_pool!(db, |pool| {
+        sqlx::query_as::<_, (Option<i64>, i64)>(sql)
+            .bind(token_hash)
+            .bind(purpose.as_str())
+            .fetch_optional(pool)
+            .await
+    })?;
+    Ok(Err(match row {
+        None => Unusable::Unknown,
+        Some((Some(_), _)) => Unusable::Used,
+        Some((None, _)) => Unusable::Expired,
+    }))
+}
+
+/// Retires every unused token of this purpose, e.g. the other reset links once one is used.
+pub async fn retire_all(
+    db: &Database,
+    user_id: i64,
+    purpose: Purpose,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = "UPDATE email_tokens SET used_at = $3 \
+               WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL";
+    on_pool!(db, |pool| {
+        sqlx::query(sql)
+            .bind(user_id)
+            .bind(purpose.as_str())
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(drop)
+    })?;
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! The app's Paddle: one API client, and in local mode the embedded emulator it talks to.
+
+pub mod settings;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use paddle_emulator::{Config, Emulator, WebhookDestination};
+use rand::Rng;
+use secrecy::{ExposeSecret, SecretString};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use url::Url;
+
+pub use settings::{LivePaddle, LocalPaddle, PaddleEnvironment, PaddleMode, PaddleSettings};
+
+use crate::server::settings::Settings;
+
+/// Where the app receives Paddle's webhooks.
+pub const WEBHOOK_PATH: &str = "/webhooks/paddle";
+
+/// Why Paddle could not be set up at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum PaddleStartError {
+    #[error("PADDLE_EMULATOR_ADDR: cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("Paddle emulator: {0}")]
+    Emulator(#[from] paddle_emulator::EmulatorError),
+    #[error("Paddle client: {0}")]
+    Client(#[from] paddle::ClientError),
+    #[error("Paddle base URL: {0}")]
+    Url(#[from] url::ParseError),
+}
+
+/// What request handlers need of Paddle; cheap to clone.
+#[derive(Clone)]
+pub struct PaddleHandle {
+    /// The one API client of the process (emulator or real API).
+    pub client: paddle::Client,
+    /// Secrets a webhook signature may match (`PADDLE_WEBHOOK_SECRETS`, or the generated one).
+    pub webhook_secrets: Arc<[SecretString]>,
+    /// The embedded emulator's origin, in local mode (for its checkout page).
+    pub emulator_origin: Option<Url>,
+}
+
+/// Paddle as set up at start-up: the handle, and in local mode the emulator to serve.
+pub struct PaddleRuntime {
+    pub handle: PaddleHandle,
+    /// The embedded emulator, in local mode only; not yet serving.
+    pub emulator: Option<EmbeddedEmulator>,
+}
+
+/// The local emulator, bound to its address, ready to serve.
+pub struct EmbeddedEmulator {
+    pub emulator: Emulator,
+    /// Where browsers and the client reach it, e.g. `http://127.0.0.1:3900`.
+    pub origin: Url,
+    listener: TcpListener,
+}
+
+impl EmbeddedEmulator {
+    /// Serves the emulator until `stop` completes, then saves its state.
+    pub fn spawn(self, stop: impl Future<Output = ()> + Send + 'static) -> JoinHandle<()> {
+        tokio::spawn(async move {
+            if let Err(e) = self.emulator.serve(self.listener, stop).await {
+                tracing::error!(error = %e, "Paddle emulator stopped with an error");
+            }
+        })
+    }
+}
+
+/// Builds the Paddle client; in local mode, first binds and loads the emulator.
+pub async fn start(
+    settings: &Settings,
+    http: &reqwest::Client,
+) -> Result<PaddleRuntime, PaddleStartError> {
+    match &settings.paddle.mode {
+        PaddleMode::Live(live) => {
+            let base = Url::parse(live.environment.api_base())?;
+            let client = paddle::Client::new(http.clone(), base.clone(), live.api_key.clone())?;
+            tracing::info!(environment = live.environment.name(), api = %base, "LIVE MODE: using the real Paddle API");
+            Ok(PaddleRuntime {
+                handle: PaddleHandle {
+                    client,
+                    webhook_secrets: settings.paddle.webhook_secrets.clone().into(),
+                    emulator_origin: None,
+                },
+                emulator: None,
+            })
+        }
+        PaddleMode::Local(local) => start_local(settings, local, http).await,
+    }
+}
+
+async fn start_local(
+    settings: &Settings,
+    local: &LocalPaddle,
+    http: &reqwest::Client,
+) -> Result<PaddleRuntime, PaddleStartError> {
+    let addr = local.emulator_addr;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| PaddleStartError::Bind { addr, source })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|source| PaddleStartError::Bind { addr, source })?;
+    let origin = Url::parse(&format!("http://{bound}"))?;
+
+    let (secret, generated) = match settings.paddle.webhook_secrets.first() {
+        Some(secret) => (secret.clone(), false),
+        None => (generate_webhook_secret(), true),
+    };
+    let webhook_url = settings.public_url.join(WEBHOOK_PATH)?;
+    let mut config = Config::new(origin.clone(), settings.public_url.clone());
+    config.api_keys = local.api_keys.clone();
+    config.state_file = Some(local.state_file.clone());
+    config.link_ttl = local.link_ttl;
+    config.webhook_destinations = vec![WebhookDestination {
+        url: webhook_url.clone(),
+        secret: secret.clone(),
+    }];
+    let emulator = Emulator::new(config, http.clone()).await?;
+
+    let api_key = local.api_keys[0].clone();
+    let client = paddle::Client::new(http.clone(), origin.clone(), api_key.clone())?;
+    let shown_key = if api_key.expose_secret() == paddle_emulator::DEFAULT_API_KEY {
+        paddle_emulator::DEFAULT_API_KEY
+    } else {
+        "[configured]"
+    };
+    tracing::warn!(
+        emulator = %origin,
+        api_key = shown_key,
+        webhooks_to = %webhook_url,
+        webhook_secret = if generated { "generated at start" } else { "first of PADDLE_WEBHOOK_SECRETS" },
+        state_file = %local.state_file.display(),
+        "LOCAL MODE: Paddle is the embedded emulator (set PADDLE_API_KEY for the real API)"
+    );
+    let mut webhook_secrets = vec![secret];
+    webhook_secrets.extend(settings.paddle.webhook_secrets.iter().skip(1).cloned());
+    Ok(PaddleRuntime {
+        handle: PaddleHandle {
+            client,
+            webhook_secrets: webhook_secrets.into(),
+            emulator_origin: Some(origin.clone()),
+        },
+        emulator: Some(EmbeddedEmulator {
+            emulator,
+            origin,
+            listener,
+        }),
+    })
+}
+
+/// A secret shaped like Paddle's notification-destination secrets, new at each start.
+fn generate_webhook_secret() -> SecretString {
+    const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    let body: String = (0..26)
+        .map(|_| char::from(ALNUM[rng.random_range(0..ALNUM.len())]))
+        .collect();
+    let tail: String = (0..32)
+        .map(|_| char::from(ALNUM[rng.random_range(0..ALNUM.len())]))
+        .collect();
+    SecretString::from(format!("pdl_ntfset_{body}_{tail}"))
+}

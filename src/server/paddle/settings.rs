@@ -1,0 +1,231 @@
+//! Which Paddle the app talks to: the local emulator (no `PADDLE_API_KEY`) or the real
+//! API (sandbox or production), and the webhook secrets it accepts.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::server::settings::{SettingsError, Source};
+
+/// Where the embedded emulator listens unless `PADDLE_EMULATOR_ADDR` says otherwise.
+pub const DEFAULT_EMULATOR_ADDR: &str = "127.0.0.1:3900";
+
+/// Paddle's two real environments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaddleEnvironment {
+    Sandbox,
+    Production,
+}
+
+impl PaddleEnvironment {
+    /// The API's base URL.
+    pub fn api_base(self) -> &'static str {
+        match self {
+            Self::Sandbox => paddle::client::SANDBOX_BASE_URL,
+            Self::Production => paddle::client::LIVE_BASE_URL,
+        }
+    }
+
+    /// The host every portal link of this environment must point at.
+    pub fn portal_host(self) -> &'static str {
+        match self {
+            Self::Sandbox => "sandbox-customer-portal.paddle.com",
+            Self::Production => "customer-portal.paddle.com",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sandbox => "sandbox",
+            Self::Production => "production",
+        }
+    }
+}
+
+/// The embedded emulator's settings (local mode).
+#[derive(Clone)]
+pub struct LocalPaddle {
+    pub emulator_addr: SocketAddr,
+    /// Keys the emulator accepts; the app uses the first.
+    pub api_keys: Vec<SecretString>,
+    pub state_file: PathBuf,
+    pub link_ttl: Duration,
+}
+
+/// The real Paddle API's settings (live mode).
+#[derive(Clone)]
+pub struct LivePaddle {
+    pub api_key: SecretString,
+    pub environment: PaddleEnvironment,
+}
+
+/// Local emulator or real Paddle; decided by whether `PADDLE_API_KEY` is set.
+#[derive(Clone)]
+pub enum PaddleMode {
+    Local(LocalPaddle),
+    Live(LivePaddle),
+}
+
+/// Everything about Paddle the server is configured with.
+#[derive(Clone)]
+pub struct PaddleSettings {
+    pub mode: PaddleMode,
+    /// `PADDLE_WEBHOOK_SECRETS`: any of them may sign a webhook (several during a rotation).
+    /// Required in live mode; in local mode the first signs the emulator's deliveries, and
+    /// without any a fresh secret is generated at each start.
+    pub webhook_secrets: Vec<SecretString>,
+}
+
+impl std::fmt::Debug for PaddleSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mode = match &self.mode {
+            PaddleMode::Local(l) => format!("local emulator on {}", l.emulator_addr),
+            PaddleMode::Live(l) => format!("live {}", l.environment.name()),
+        };
+        f.debug_struct("PaddleSettings")
+            .field("mode", &mode)
+            .field(
+                "webhook_secrets",
+                &format!("[{} redacted]", self.webhook_secrets.len()),
+            )
+            .finish()
+    }
+}
+
+impl PaddleSettings {
+    /// Reads the `PADDLE_*` variables; `data_dir` holds the emulator's state by default.
+    pub fn from_source(src: &dyn Source, data_dir: &Path) -> Result<Self, SettingsError> {
+        let webhook_secrets = secrets_list(src.get("PADDLE_WEBHOOK_SECRETS"));
+        let mode = match src.get("PADDLE_API_KEY") {
+            Some(key) => {
+                let environment = parse_environment(src.get("PADDLE_ENV"))?;
+                check_key_matches(&key, environment)?;
+                if webhook_secrets.is_empty() {
+                    return Err(SettingsError::new(
+                        "PADDLE_WEBHOOK_SECRETS",
+                        "required with PADDLE_API_KEY: the secret of your notification destination (pdl_ntfset_…)",
+                    ));
+                }
+                PaddleMode::Live(LivePaddle {
+                    api_key: SecretString::from(key),
+                    environment,
+                })
+            }
+            None => {
+                if let Some(env) = src.get("PADDLE_ENV").filter(|e| e != "local") {
+                    return Err(SettingsError::new(
+                        "PADDLE_ENV",
+                        format!(
+                            "`{env}` needs PADDLE_API_KEY; leave both unset for the local emulator"
+                        ),
+                    ));
+                }
+                PaddleMode::Local(local(src, data_dir)?)
+            }
+        };
+        Ok(Self {
+            mode,
+            webhook_secrets,
+        })
+    }
+
+    pub fn is_local(&self) -> bool {
+        matches!(self.mode, PaddleMode::Local(_))
+    }
+}
+
+fn local(src: &dyn Source, data_dir: &Path) -> Result<LocalPaddle, SettingsError> {
+    let emulator_addr = src
+        .get("PADDLE_EMULATOR_ADDR")
+        .unwrap_or_else(|| DEFAULT_EMULATOR_ADDR.into())
+        .parse()
+        .map_err(|_| {
+            SettingsError::new(
+                "PADDLE_EMULATOR_ADDR",
+                "must be an IP address and port, e.g. 127.0.0.1:3900",
+            )
+        })?;
+    let mut api_keys = secrets_list(src.get("PADDLE_EMULATOR_API_KEYS"));
+    if api_keys.is_empty() {
+        api_keys.push(SecretString::from(paddle_emulator::DEFAULT_API_KEY));
+    }
+    let state_file = src
+        .get("PADDLE_EMULATOR_STATE_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| data_dir.join("paddle-emulator.json"));
+    let link_ttl = match src.get("PADDLE_EMULATOR_LINK_TTL_SECS") {
+        None => Duration::from_secs(600),
+        Some(raw) => raw
+            .parse::<u64>()
+            .ok()
+            .filter(|s| *s > 0)
+            .map(Duration::from_secs)
+            .ok_or_else(|| {
+                SettingsError::new(
+                    "PADDLE_EMULATOR_LINK_TTL_SECS",
+                    "must be a whole number of seconds above 0",
+                )
+            })?,
+    };
+    Ok(LocalPaddle {
+        emulator_addr,
+        api_keys,
+        state_file,
+        link_ttl,
+    })
+}
+
+fn secrets_list(raw: Option<String>) -> Vec<SecretString> {
+    raw.map(|raw| {
+        raw.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| SecretString::from(s.to_owned()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn parse_environment(raw: Option<String>) -> Result<PaddleEnvironment, SettingsError> {
+    match raw.as_deref() {
+        Some("sandbox") => Ok(PaddleEnvironment::Sandbox),
+        Some("production") => Ok(PaddleEnvironment::Production),
+        _ => Err(SettingsError::new(
+            "PADDLE_ENV",
+            "must be `sandbox` or `production` when PADDLE_API_KEY is set",
+        )),
+    }
+}
+
+/// Keys made since May 2025 say which environment they belong to; a mismatch would leave
+/// the mirror silently empty, so it stops start-up. Older keys carry no prefix.
+fn check_key_matches(key: &str, env: PaddleEnvironment) -> Result<(), SettingsError> {
+    let claimed = if key.starts_with("pdl_live_apikey_") {
+        Some(PaddleEnvironment::Production)
+    } else if key.starts_with("pdl_sdbx_apikey_") {
+        Some(PaddleEnvironment::Sandbox)
+    } else {
+        None
+    };
+    match claimed {
+        Some(claimed) if claimed != env => Err(SettingsError::new(
+            "PADDLE_API_KEY",
+            format!(
+                "is a {} key but PADDLE_ENV is {}: use the key of the environment you configured",
+                claimed.name(),
+                env.name()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The first configured secret, for signing; `None` when there is none.
+pub fn first_secret(secrets: &[SecretString]) -> Option<&str> {
+    secrets.first().map(|s| s.expose_secret())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,134 @@
+use std::collections::HashMap;
+
+use super::*;
+
+fn load(pairs: &[(&'static str, &'static str)]) -> Result<PaddleSettings, SettingsError> {
+    let map: HashMap<&str, &str> = pairs.iter().copied().collect();
+    PaddleSettings::from_source(&map, Path::new("/srv/data"))
+}
+
+const SANDBOX_KEY: &str = "pdl_sdbx_apikey_01abcdefghijklmnopqrstuvwx_ABCDEFGHIJKLMNOPQRSTUV";
+const LIVE_KEY: &str = "pdl_live_apikey_01abcdefghijklmnopqrstuvwx_ABCDEFGHIJKLMNOPQRSTUV";
+
+#[test]
+fn no_api_key_means_the_local_emulator_with_its_default_key() {
+    let s = load(&[]).expect("defaults");
+    let PaddleMode::Local(local) = &s.mode else {
+        panic!("local mode")
+    };
+    assert_eq!(local.emulator_addr.to_string(), "127.0.0.1:3900");
+    assert_eq!(
+        local.api_keys[0].expose_secret(),
+        paddle_emulator::DEFAULT_API_KEY
+    );
+    assert_eq!(
+        local.state_file,
+        PathBuf::from("/srv/data/paddle-emulator.json")
+    );
+    assert_eq!(local.link_ttl, Duration::from_secs(600));
+    assert!(s.webhook_secrets.is_empty());
+}
+
+#[test]
+fn local_settings_are_read_from_their_variables() {
+    let s = load(&[
+        ("PADDLE_EMULATOR_ADDR", "127.0.0.1:4900"),
+        ("PADDLE_EMULATOR_API_KEYS", "key_one, key_two"),
+        ("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_a,pdl_ntfset_b"),
+        ("PADDLE_EMULATOR_LINK_TTL_SECS", "30"),
+    ])
+    .expect("loads");
+    let PaddleMode::Local(local) = &s.mode else {
+        panic!("local mode")
+    };
+    assert_eq!(local.emulator_addr.port(), 4900);
+    assert_eq!(local.api_keys.len(), 2);
+    assert_eq!(local.api_keys[0].expose_secret(), "key_one");
+    assert_eq!(local.link_ttl, Duration::from_secs(30));
+    assert_eq!(first_secret(&s.webhook_secrets), Some("pdl_ntfset_a"));
+}
+
+#[test]
+fn a_live_key_selects_its_environment() {
+    let s = load(&[
+        ("PADDLE_API_KEY", SANDBOX_KEY),
+        ("PADDLE_ENV", "sandbox"),
+        ("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_x"),
+    ])
+    .expect("loads");
+    let PaddleMode::Live(live) = &s.mode else {
+        panic!("live mode")
+    };
+    assert_eq!(live.environment, PaddleEnvironment::Sandbox);
+    assert_eq!(
+        live.environment.api_base(),
+        "https://sandbox-api.paddle.com"
+    );
+    assert_eq!(
+        live.environment.portal_host(),
+        "sandbox-customer-portal.paddle.com"
+    );
+    assert!(!s.is_local());
+}
+
+#[test]
+fn a_key_of_the_other_environment_is_refused() {
+    for (key, env) in [(LIVE_KEY, "sandbox"), (SANDBOX_KEY, "production")] {
+        let err = load(&[
+            ("PADDLE_API_KEY", key),
+            ("PADDLE_ENV", env),
+            ("PADDLE_WEBHOOK_SECRETS", "s"),
+        ])
+        .expect_err("mismatch");
+        assert_eq!(err.var, "PADDLE_API_KEY");
+        assert!(
+            !err.to_string().contains(key),
+            "the key is not echoed: {err}"
+        );
+    }
+}
+
+#[test]
+fn live_mode_needs_an_environment_and_webhook_secrets() {
+    let err = load(&[
+        ("PADDLE_API_KEY", LIVE_KEY),
+        ("PADDLE_WEBHOOK_SECRETS", "s"),
+    ])
+    .expect_err("no env");
+    assert_eq!(err.var, "PADDLE_ENV");
+    let err = load(&[("PADDLE_API_KEY", LIVE_KEY), ("PADDLE_ENV", "production")])
+        .expect_err("no secrets");
+    assert_eq!(err.var, "PADDLE_WEBHOOK_SECRETS");
+}
+
+#[test]
+fn an_environment_without_a_key_is_refused() {
+    let err = load(&[("PADDLE_ENV", "production")]).expect_err("no key");
+    assert_eq!(err.var, "PADDLE_ENV");
+}
+
+#[test]
+fn bad_emulator_values_name_their_variable() {
+    for (var, value) in [
+        ("PADDLE_EMULATOR_ADDR", "nowhere"),
+        ("PADDLE_EMULATOR_LINK_TTL_SECS", "0"),
+    ] {
+        let err = load(&[(var, value)]).expect_err(value);
+        assert_eq!(err.var, var);
+    }
+}
+
+#[test]
+fn debug_output_redacts_secrets() {
+    let s = load(&[
+        ("PADDLE_API_KEY", SANDBOX_KEY),
+        ("PADDLE_ENV", "sandbox"),
+        ("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_topsecret"),
+    ])
+    .expect("loads");
+    let shown = format!("{s:?}");
+    assert!(
+        !shown.contains("topsecret") && !shown.contains(SANDBOX_KEY),
+        "{shown}"
+    );
+}

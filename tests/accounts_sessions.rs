@@ -1,0 +1,175 @@
+//! Sessions over HTTP: the cookie, id cycling at log-in, log-out, protected pages and
+//! plain-form redirects. SQLite always, Postgres too when TEST_POSTGRES_URL is set.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::accounts::{Browser, PASSWORD, log_in, sign_up, unique_email, verified_user};
+use common::{backends, spawn_app_on};
+
+#[tokio::test]
+async fn the_session_id_changes_at_log_in_and_the_old_one_stops_working() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        let email = unique_email();
+        verified_user(&app, &email).await;
+        // A session id planted before log-in (fixation) is never kept.
+        let mut planted = Browser::new(&app);
+        planted.cookie = Some("AAAAAAAAAAAAAAAAAAAAAA".into());
+        let res = planted
+            .post(
+                "/api/auth/login",
+                &[("email", &email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_ne!(planted.cookie.as_deref(), Some("AAAAAAAAAAAAAAAAAAAAAA"));
+
+        let mut b = log_in(&app, &email, PASSWORD).await;
+        let first = b.cookie.clone().expect("cookie");
+        let res = b
+            .post(
+                "/api/auth/login",
+                &[("email", &email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let second = b.cookie.clone().expect("cookie");
+        assert_ne!(first, second, "{backend:?}: log-in cycles the session id");
+
+        let mut old = Browser::new(&app);
+        old.cookie = Some(first);
+        assert_eq!(old.get("/dashboard").await.status(), 303, "{backend:?}");
+        assert_eq!(b.get("/dashboard").await.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_lax_and_site_wide() {
+    let app = common::spawn_app().await;
+    let email = unique_email();
+    sign_up(&app, &email).await;
+    let res = Browser::new(&app)
+        .post(
+            "/api/auth/login",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(cookie.starts_with("paddock_session="), "{cookie}");
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=1209600"] {
+        assert!(cookie.contains(part), "{part} in {cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
+}
+
+#[tokio::test]
+async fn after_log_out_the_old_cookie_no_longer_reaches_the_dashboard() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        let email = unique_email();
+        verified_user(&app, &email).await;
+        let mut b = log_in(&app, &email, PASSWORD).await;
+        let cookie = b.cookie.clone();
+        let res = b.post("/api/auth/logout", &[]).await;
+        assert_eq!(res.status(), 200);
+
+        let mut old = Browser::new(&app);
+        old.cookie = cookie;
+        let res = old.get("/dashboard").await;
+        assert_eq!(res.status(), 303, "{backend:?}");
+        assert_eq!(res.headers()["location"], "/login?next=/dashboard");
+    }
+}
+
+#[tokio::test]
+async fn guests_are_sent_to_log_in_and_back() {
+    let app = common::spawn_app().await;
+    let res = app.get("/dashboard").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/login?next=/dashboard");
+
+    let email = unique_email();
+    sign_up(&app, &email).await;
+    let mut b = Browser::new(&app);
+    let form = [
+        ("email", email.as_str()),
+        ("password", PASSWORD),
+        ("next", "/dashboard"),
+    ];
+    let res = b.post("/api/auth/login", &form).await;
+    assert_eq!(res.json::<String>().await.expect("json"), "/dashboard");
+    for evil in [
+        "//evil.example/x",
+        "https://evil.example",
+        "/\\evil.example",
+    ] {
+        let form = [
+            ("email", email.as_str()),
+            ("password", PASSWORD),
+            ("next", evil),
+        ];
+        let res = b.post("/api/auth/login", &form).await;
+        assert_eq!(
+            res.json::<String>().await.expect("json"),
+            "/dashboard",
+            "{evil}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn plain_html_forms_get_303_redirects() {
+    let app = common::spawn_app().await;
+    let email = unique_email();
+    sign_up(&app, &email).await;
+    let post = |form: Vec<(&'static str, String)>| {
+        app.client
+            .post(app.url("/api/auth/login"))
+            .header("origin", &app.origin)
+            .header("accept", "text/html,application/xhtml+xml")
+            .form(&form)
+            .send()
+    };
+    let ok = post(vec![
+        ("email", email.clone()),
+        ("password", PASSWORD.into()),
+    ])
+    .await
+    .expect("request");
+    assert_eq!(ok.status(), 303);
+    assert_eq!(ok.headers()["location"], "/dashboard");
+    let bad = post(vec![
+        ("email", email.clone()),
+        ("password", "wrong password".into()),
+    ])
+    .await
+    .expect("request");
+    assert_eq!(bad.status(), 303);
+    assert_eq!(bad.headers()["location"], "/login?error=invalid");
+    let page = app
+        .get("/login?error=invalid")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("Invalid email or password"));
+}
+
+#[tokio::test]
+async fn every_visit_extends_the_session() {
+    let app = common::spawn_app().await;
+    let email = unique_email();
+    sign_up(&app, &email).await;
+    let mut b = log_in(&app, &email, PASSWORD).await;
+    let res = b.get("/dashboard").await;
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().expect("ascii");
+    assert!(
+        cookie.contains("Max-Age=1209600"),
+        "inactivity clock restarts: {cookie}"
+    );
+}
