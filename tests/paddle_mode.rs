@@ -125,6 +125,7 @@ async fn live_mode_starts_no_emulator() {
             ("PADDLE_ENV", "sandbox"),
             ("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_test"),
             ("PADDLE_EMULATOR_ADDR", &emulator_addr),
+            ("SMTP_URL", "smtps://user:pass@mail.example.com:465"),
         ],
     );
     assert!(matches!(s.paddle.mode, PaddleMode::Live(_)));

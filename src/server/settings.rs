@@ -109,6 +109,14 @@ impl Settings {
         };
         let paddle = PaddleSettings::from_source(src, &data_dir)?;
         let accounts = AccountSettings::from_source(src, &data_dir)?;
+        if !paddle.is_local() && accounts.smtp_url.is_none() {
+            // The outbox and /dev/mail would hand anyone every verification link, and a
+            // verified email is what unlocks a customer's billing portal.
+            return Err(SettingsError::new(
+                "SMTP_URL",
+                "required with PADDLE_API_KEY: mail must really be sent when billing is live",
+            ));
+        }
         Ok(Self {
             public_url,
             data_dir,

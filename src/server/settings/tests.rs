@@ -74,3 +74,20 @@ fn https_public_url_means_secure_cookies() {
     assert!(s.is_https());
     assert_eq!(s.public_origin(), "https://billing.example.com");
 }
+
+#[test]
+fn live_billing_requires_real_mail() {
+    let live = [
+        (
+            "PADDLE_API_KEY",
+            "pdl_live_apikey_01abcdefghijklmnopqrstuvwx_ABCDEFGHIJKLMNOPQRSTUV",
+        ),
+        ("PADDLE_ENV", "production"),
+        ("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_x"),
+    ];
+    let err = load(&live).expect_err("no SMTP_URL");
+    assert_eq!(err.var, "SMTP_URL");
+    let mut with_smtp = live.to_vec();
+    with_smtp.push(("SMTP_URL", "smtps://user:pass@mail.example.com:465"));
+    assert!(load(&with_smtp).is_ok());
+}
