@@ -9,3 +9,4 @@ pub mod shell;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod webhooks;

@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
     let leptos = state.leptos.clone();
     Router::new()
         .merge(health::routes())
+        .merge(crate::server::webhooks::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos.clone())
         })

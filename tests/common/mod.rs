@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
 pub mod accounts;
+pub mod webhooks;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -20,6 +21,8 @@ pub struct TestApp {
     pub db: Database,
     /// The embedded Paddle emulator's origin (local mode), e.g. `http://127.0.0.1:41234`.
     pub emulator_origin: Option<url::Url>,
+    /// The first secret the app accepts on `/webhooks/paddle` (generated in local mode).
+    pub webhook_secret: SecretString,
     /// Where local-mode mail lands (one `.eml` per message).
     pub outbox: std::path::PathBuf,
     /// `PUBLIC_URL`'s origin: what same-origin checks expect and mail links start with.
@@ -214,6 +217,7 @@ async fn serve(
         emulator.spawn(std::future::pending());
     }
     let emulator_origin = paddle.handle.emulator_origin.clone();
+    let webhook_secret = paddle.handle.webhook_secrets[0].clone();
     let outbox = settings.accounts.outbox_dir.clone();
     let origin = settings.public_origin();
     let state = AppState::new(settings, db.clone(), http, paddle.handle);
@@ -230,6 +234,7 @@ async fn serve(
             .expect("client"),
         db,
         emulator_origin,
+        webhook_secret,
         outbox,
         origin,
         _dir: dir,

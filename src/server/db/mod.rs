@@ -11,6 +11,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub mod events;
+pub mod mirror;
 pub mod tokens;
 pub mod users;
 

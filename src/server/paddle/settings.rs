@@ -76,6 +76,8 @@ pub struct PaddleSettings {
     /// Required in live mode; in local mode the first signs the emulator's deliveries, and
     /// without any a fresh secret is generated at each start.
     pub webhook_secrets: Vec<SecretString>,
+    /// `PADDLE_WEBHOOK_TOLERANCE_SECS`: how old a webhook signature may be (replay window).
+    pub webhook_tolerance: Duration,
 }
 
 impl std::fmt::Debug for PaddleSettings {
@@ -90,6 +92,7 @@ impl std::fmt::Debug for PaddleSettings {
                 "webhook_secrets",
                 &format!("[{} redacted]", self.webhook_secrets.len()),
             )
+            .field("webhook_tolerance", &self.webhook_tolerance)
             .finish()
     }
 }
@@ -128,6 +131,7 @@ impl PaddleSettings {
         Ok(Self {
             mode,
             webhook_secrets,
+            webhook_tolerance: secs(src, "PADDLE_WEBHOOK_TOLERANCE_SECS", 5)?,
         })
     }
 
@@ -155,26 +159,26 @@ fn local(src: &dyn Source, data_dir: &Path) -> Result<LocalPaddle, SettingsError
         .get("PADDLE_EMULATOR_STATE_FILE")
         .map(PathBuf::from)
         .unwrap_or_else(|| data_dir.join("paddle-emulator.json"));
-    let link_ttl = match src.get("PADDLE_EMULATOR_LINK_TTL_SECS") {
-        None => Duration::from_secs(600),
-        Some(raw) => raw
-            .parse::<u64>()
-            .ok()
-            .filter(|s| *s > 0)
-            .map(Duration::from_secs)
-            .ok_or_else(|| {
-                SettingsError::new(
-                    "PADDLE_EMULATOR_LINK_TTL_SECS",
-                    "must be a whole number of seconds above 0",
-                )
-            })?,
-    };
+    let link_ttl = secs(src, "PADDLE_EMULATOR_LINK_TTL_SECS", 600)?;
     Ok(LocalPaddle {
         emulator_addr,
         api_keys,
         state_file,
         link_ttl,
     })
+}
+
+/// A whole number of seconds above 0 from `var`, or `default`.
+fn secs(src: &dyn Source, var: &'static str, default: u64) -> Result<Duration, SettingsError> {
+    match src.get(var) {
+        None => Ok(Duration::from_secs(default)),
+        Some(raw) => raw
+            .parse::<u64>()
+            .ok()
+            .filter(|s| *s > 0)
+            .map(Duration::from_secs)
+            .ok_or_else(|| SettingsError::new(var, "must be a whole number of seconds above 0")),
+    }
 }
 
 fn secrets_list(raw: Option<String>) -> Vec<SecretString> {

@@ -27,6 +27,7 @@ fn no_api_key_means_the_local_emulator_with_its_default_key() {
     );
     assert_eq!(local.link_ttl, Duration::from_secs(600));
     assert!(s.webhook_secrets.is_empty());
+    assert_eq!(s.webhook_tolerance, Duration::from_secs(5));
 }
 
 #[test]
@@ -36,8 +37,10 @@ fn local_settings_are_read_from_their_variables() {
         ("PADDLE_EMULATOR_API_KEYS", "key_one, key_two"),
         ("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_a,pdl_ntfset_b"),
         ("PADDLE_EMULATOR_LINK_TTL_SECS", "30"),
+        ("PADDLE_WEBHOOK_TOLERANCE_SECS", "300"),
     ])
     .expect("loads");
+    assert_eq!(s.webhook_tolerance, Duration::from_secs(300));
     let PaddleMode::Local(local) = &s.mode else {
         panic!("local mode")
     };
@@ -112,6 +115,7 @@ fn bad_emulator_values_name_their_variable() {
     for (var, value) in [
         ("PADDLE_EMULATOR_ADDR", "nowhere"),
         ("PADDLE_EMULATOR_LINK_TTL_SECS", "0"),
+        ("PADDLE_WEBHOOK_TOLERANCE_SECS", "soon"),
     ] {
         let err = load(&[(var, value)]).expect_err(value);
         assert_eq!(err.var, var);

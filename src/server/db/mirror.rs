@@ -1,0 +1,147 @@
+//! The `customers` and `subscriptions` mirror of Paddle, written only by webhooks.
+//!
+//! Each row keeps the `occurred_at` (µs) of the event it reflects: an upsert from an
+//! older event changes nothing, and a canceled subscription is never overwritten.
+
+use super::{Database, on_pool};
+
+/// A customer as a webhook reports it, ready to upsert.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerWrite {
+    pub id: String,
+    /// Trimmed and lower-cased, like `users.email`.
+    pub email: String,
+    pub name: Option<String>,
+    pub status: String,
+    pub updated_at: i64,
+    pub occurred_at_us: i64,
+}
+
+/// A subscription as a webhook reports it, ready to upsert.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubscriptionWrite {
+    pub id: String,
+    pub customer_id: String,
+    pub status: String,
+    /// The whole `items` array as JSON text.
+    pub items: String,
+    pub next_billed_at: Option<i64>,
+    pub current_period_starts_at: Option<i64>,
+    pub current_period_ends_at: Option<i64>,
+    /// `scheduled_change` as JSON text; `None` when there is none.
+    pub scheduled_change: Option<String>,
+    pub paused_at: Option<i64>,
+    pub canceled_at: Option<i64>,
+    pub collection_mode: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub occurred_at_us: i64,
+}
+
+/// What an event changes in the mirror.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MirrorWrite {
+    Customer(CustomerWrite),
+    Subscription(SubscriptionWrite),
+    /// Stored only: not an event this product mirrors.
+    Nothing,
+}
+
+/// A row of `customers`.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct CustomerRow {
+    pub id: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub status: String,
+    pub updated_at: i64,
+    pub occurred_at_us: i64,
+}
+
+/// A row of `subscriptions`.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct SubscriptionRow {
+    pub id: String,
+    pub customer_id: String,
+    pub status: String,
+    pub items: String,
+    pub next_billed_at: Option<i64>,
+    pub current_period_starts_at: Option<i64>,
+    pub current_period_ends_at: Option<i64>,
+    pub scheduled_change: Option<String>,
+    pub paused_at: Option<i64>,
+    pub canceled_at: Option<i64>,
+    pub collection_mode: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub occurred_at_us: i64,
+}
+
+pub(super) const UPSERT_CUSTOMER: &str = "INSERT INTO customers \
+    (id, email, name, status, updated_at, occurred_at_us) VALUES ($1, $2, $3, $4, $5, $6) \
+    ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, \
+    status = excluded.status, updated_at = excluded.updated_at, \
+    occurred_at_us = excluded.occurred_at_us \
+    WHERE customers.occurred_at_us < excluded.occurred_at_us";
+
+pub(super) const UPSERT_SUBSCRIPTION: &str = "INSERT INTO subscriptions \
+    (id, customer_id, status, items, next_billed_at, current_period_starts_at, \
+     current_period_ends_at, scheduled_change, paused_at, canceled_at, collection_mode, \
+     created_at, updated_at, occurred_at_us) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+    ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, \
+    status = excluded.status, items = excluded.items, \
+    next_billed_at = excluded.next_billed_at, \
+    current_period_starts_at = excluded.current_period_starts_at, \
+    current_period_ends_at = excluded.current_period_ends_at, \
+    scheduled_change = excluded.scheduled_change, paused_at = excluded.paused_at, \
+    canceled_at = excluded.canceled_at, collection_mode = excluded.collection_mode, \
+    created_at = excluded.created_at, updated_at = excluded.updated_at, \
+    occurred_at_us = excluded.occurred_at_us \
+    WHERE subscriptions.occurred_at_us < excluded.occurred_at_us \
+    AND subscriptions.status <> 'canceled'";
+
+/// The customer whose (normalised) email is `email`; the most recently updated if several.
+pub async fn customer_by_email(
+    db: &Database,
+    email: &str,
+) -> Result<Option<CustomerRow>, sqlx::Error> {
+    let sql = "SELECT id, email, name, status, updated_at, occurred_at_us FROM customers \
+               WHERE email = $1 ORDER BY updated_at DESC, id LIMIT 1";
+    let email = email.trim().to_lowercase();
+    on_pool!(db, |pool| {
+        sqlx::query_as::<_, CustomerRow>(sql)
+            .bind(&email)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+/// The customer with Paddle id `id`.
+pub async fn customer_by_id(db: &Database, id: &str) -> Result<Option<CustomerRow>, sqlx::Error> {
+    let sql = "SELECT id, email, name, status, updated_at, occurred_at_us FROM customers \
+               WHERE id = $1";
+    on_pool!(db, |pool| {
+        sqlx::query_as::<_, CustomerRow>(sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+/// Every subscription of `customer_id`, most recently created first.
+pub async fn subscriptions_for(
+    db: &Database,
+    customer_id: &str,
+) -> Result<Vec<SubscriptionRow>, sqlx::Error> {
+    let sql = "SELECT id, customer_id, status, items, next_billed_at, current_period_starts_at, \
+               current_period_ends_at, scheduled_change, paused_at, canceled_at, \
+               collection_mode, created_at, updated_at, occurred_at_us FROM subscriptions \
+               WHERE customer_id = $1 ORDER BY created_at DESC, id DESC";
+    on_pool!(db, |pool| {
+        sqlx::query_as::<_, SubscriptionRow>(sql)
+            .bind(customer_id)
+            .fetch_all(pool)
+            .await
+    })
+}

@@ -1,0 +1,152 @@
+//! From a verified body to what it writes: the `webhook_events` row and the mirror change.
+//!
+//! The ordering rules themselves (older events never overwrite, `canceled` is final) are
+//! enforced by the upserts in `db::mirror`, inside the same transaction as the event row.
+
+use paddle::entities::CollectionMode;
+use paddle::time::OffsetDateTime;
+use paddle::{Customer, Event, Subscription};
+use serde::Deserialize;
+
+use crate::server::db::events::EventWrite;
+use crate::server::db::mirror::{CustomerWrite, MirrorWrite, SubscriptionWrite};
+
+/// Customer events this product mirrors.
+pub const CUSTOMER_EVENTS: [&str; 3] =
+    ["customer.created", "customer.updated", "customer.imported"];
+
+/// Subscription events this product mirrors.
+pub const SUBSCRIPTION_EVENTS: [&str; 9] = [
+    "subscription.created",
+    "subscription.updated",
+    "subscription.activated",
+    "subscription.canceled",
+    "subscription.past_due",
+    "subscription.paused",
+    "subscription.resumed",
+    "subscription.trialing",
+    "subscription.imported",
+];
+
+/// Why a signed body cannot be used. The message gives only the kind and position of
+/// the problem: serde's own text can quote values from the body, which is never logged.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("not a webhook envelope ({} at line {}, column {})", kind(.0), .0.line(), .0.column())]
+    Envelope(serde_json::Error),
+    #[error("`data` does not match its event type ({})", kind(.0))]
+    Data(serde_json::Error),
+    #[error("occurred_at is out of range")]
+    OccurredAt,
+}
+
+fn kind(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Io => "read error",
+        serde_json::error::Category::Syntax => "invalid JSON",
+        serde_json::error::Category::Data => "unexpected content",
+        serde_json::error::Category::Eof => "truncated JSON",
+    }
+}
+
+/// A decoded event: the row to store and the mirror change it brings.
+#[derive(Debug)]
+pub struct Received {
+    pub event: EventWrite,
+    pub write: MirrorWrite,
+}
+
+/// Decodes a verified body received at `received_at` (unix seconds).
+pub fn decode(body: &[u8], received_at: i64) -> Result<Received, DecodeError> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(DecodeError::Envelope)?;
+    let event = Event::deserialize(&value).map_err(DecodeError::Envelope)?;
+    let occurred_at_us = micros(event.occurred_at).ok_or(DecodeError::OccurredAt)?;
+    let occurred_at = value["occurred_at"].as_str().unwrap_or_default().to_owned();
+    let write = mirror_write(&event, occurred_at_us).map_err(DecodeError::Data)?;
+    let event = EventWrite {
+        event_id: event.event_id.as_str().to_owned(),
+        event_type: event.event_type.clone(),
+        occurred_at,
+        occurred_at_us,
+        notification_id: event.notification_id.as_str().to_owned(),
+        received_at,
+        payload: String::from_utf8_lossy(body).into_owned(),
+    };
+    Ok(Received { event, write })
+}
+
+/// What `event` changes in the mirror; `Nothing` for types this product does not mirror.
+pub fn mirror_write(event: &Event, occurred_at_us: i64) -> Result<MirrorWrite, serde_json::Error> {
+    let kind = event.event_type.as_str();
+    if CUSTOMER_EVENTS.contains(&kind) {
+        let customer = Customer::deserialize(&event.data)?;
+        return Ok(MirrorWrite::Customer(customer_write(
+            &customer,
+            occurred_at_us,
+        )));
+    }
+    if SUBSCRIPTION_EVENTS.contains(&kind) {
+        let subscription = Subscription::deserialize(&event.data)?;
+        let scheduled = event.data.get("scheduled_change").filter(|v| !v.is_null());
+        return Ok(MirrorWrite::Subscription(subscription_write(
+            &subscription,
+            scheduled.map(ToString::to_string),
+            occurred_at_us,
+        )));
+    }
+    Ok(MirrorWrite::Nothing)
+}
+
+fn customer_write(c: &Customer, occurred_at_us: i64) -> CustomerWrite {
+    CustomerWrite {
+        id: c.id.as_str().to_owned(),
+        email: normalize_email(&c.email),
+        name: c.name.clone(),
+        status: c.status.as_str().to_owned(),
+        updated_at: c.updated_at.unix_timestamp(),
+        occurred_at_us,
+    }
+}
+
+fn subscription_write(
+    s: &Subscription,
+    scheduled_change: Option<String>,
+    occurred_at_us: i64,
+) -> SubscriptionWrite {
+    let secs = |t: Option<OffsetDateTime>| t.map(OffsetDateTime::unix_timestamp);
+    let period = s.current_billing_period.as_ref();
+    SubscriptionWrite {
+        id: s.id.as_str().to_owned(),
+        customer_id: s.customer_id.as_str().to_owned(),
+        status: s.status.as_str().to_owned(),
+        items: s.items.to_json().to_string(),
+        next_billed_at: secs(s.next_billed_at),
+        current_period_starts_at: secs(period.map(|p| p.starts_at)),
+        current_period_ends_at: secs(period.map(|p| p.ends_at)),
+        scheduled_change,
+        paused_at: secs(s.paused_at),
+        canceled_at: secs(s.canceled_at),
+        collection_mode: match s.collection_mode {
+            CollectionMode::Automatic => "automatic",
+            CollectionMode::Manual => "manual",
+        }
+        .to_owned(),
+        created_at: s.created_at.unix_timestamp(),
+        updated_at: s.updated_at.unix_timestamp(),
+        occurred_at_us,
+    }
+}
+
+/// Emails are compared trimmed and lower-cased, as `users.email` is stored.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Microseconds since the epoch: Paddle's own precision, so events sort exactly.
+pub fn micros(t: OffsetDateTime) -> Option<i64> {
+    i64::try_from(t.unix_timestamp_nanos() / 1000).ok()
+}
+
+#[cfg(test)]
+#[path = "apply/tests.rs"]
+mod tests;

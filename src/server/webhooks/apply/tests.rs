@@ -1,0 +1,142 @@
+use serde_json::json;
+
+use super::*;
+
+const CTM: &str = "ctm_01h8441jn5pcwrfhwh78jqt8hk";
+const SUB: &str = "sub_01h8494f4w5rwfp8b12yqh8fp1";
+
+fn envelope(event_type: &str, occurred_at: &str, data: serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "event_id": "evt_01h8441jx8x1q971q9ksksqh82",
+        "event_type": event_type,
+        "occurred_at": occurred_at,
+        "notification_id": "ntf_01h8441jx8x1q971q9ksksqh82",
+        "data": data,
+    }))
+    .expect("json")
+}
+
+fn customer() -> serde_json::Value {
+    json!({
+        "id": CTM, "name": "Ada", "email": "  Ada@Example.COM ", "status": "active",
+        "created_at": "2024-04-12T10:00:00Z", "updated_at": "2024-04-12T10:00:01.5Z",
+    })
+}
+
+fn subscription(status: &str, scheduled_change: serde_json::Value) -> serde_json::Value {
+    json!({
+        "id": SUB, "status": status, "customer_id": CTM,
+        "address_id": "add_01h8494f4w5rwfp8b12yqh8fp1", "currency_code": "USD",
+        "created_at": "2024-04-12T10:00:00Z", "updated_at": "2024-04-12T11:00:00Z",
+        "next_billed_at": "2024-05-12T10:00:00Z", "collection_mode": "automatic",
+        "current_billing_period": {"starts_at": "2024-04-12T10:00:00Z", "ends_at": "2024-05-12T10:00:00Z"},
+        "billing_cycle": {"interval": "month", "frequency": 1},
+        "scheduled_change": scheduled_change,
+        "items": [{
+            "status": "active", "quantity": 2, "recurring": true, "extra": "kept",
+            "created_at": "2024-04-12T10:00:00Z", "updated_at": "2024-04-12T10:00:00Z",
+            "price": {"id": "pri_01h8494f4w5rwfp8b12yqh8fp1", "product_id": "pro_01h8494f4w5rwfp8b12yqh8fp1"},
+            "product": {"id": "pro_01h8494f4w5rwfp8b12yqh8fp1", "name": "Pro"},
+        }],
+    })
+}
+
+#[test]
+fn occurred_at_sorts_by_microseconds_and_is_kept_as_sent() {
+    let body = envelope(
+        "customer.created",
+        "2024-04-12T13:16:10.809640Z",
+        customer(),
+    );
+    let received = decode(&body, 42).expect("decodes");
+    assert_eq!(received.event.occurred_at, "2024-04-12T13:16:10.809640Z");
+    assert_eq!(received.event.occurred_at_us, 1_712_927_770_809_640);
+    assert_eq!(received.event.received_at, 42);
+    assert_eq!(received.event.payload.as_bytes(), body.as_slice());
+}
+
+#[test]
+fn customer_events_write_the_customer_with_a_normalised_email() {
+    for kind in CUSTOMER_EVENTS {
+        let received = decode(&envelope(kind, "2024-04-12T13:16:10Z", customer()), 0).expect(kind);
+        let MirrorWrite::Customer(c) = received.write else {
+            panic!("{kind} writes a customer")
+        };
+        assert_eq!(c.id, CTM);
+        assert_eq!(c.email, "ada@example.com", "{kind}");
+        assert_eq!(c.updated_at, 1_712_916_001);
+        assert_eq!(c.occurred_at_us, 1_712_927_770_000_000);
+    }
+}
+
+#[test]
+fn subscription_events_write_the_subscription_with_its_raw_items() {
+    let change =
+        json!({"action": "cancel", "effective_at": "2024-05-12T10:00:00Z", "resume_at": null});
+    for kind in SUBSCRIPTION_EVENTS {
+        let data = subscription("active", change.clone());
+        let received = decode(&envelope(kind, "2024-04-12T13:16:10Z", data), 0).expect(kind);
+        let MirrorWrite::Subscription(s) = received.write else {
+            panic!("{kind} writes a subscription")
+        };
+        assert_eq!((s.id.as_str(), s.customer_id.as_str()), (SUB, CTM));
+        assert_eq!(s.status, "active");
+        let items: serde_json::Value = serde_json::from_str(&s.items).expect("items json");
+        assert_eq!(items[0]["extra"], "kept", "the whole items array is kept");
+        let scheduled: serde_json::Value =
+            serde_json::from_str(s.scheduled_change.as_deref().expect("scheduled")).expect("json");
+        assert_eq!(scheduled["action"], "cancel");
+        assert_eq!(s.current_period_ends_at, Some(1_715_508_000));
+        assert_eq!(s.next_billed_at, Some(1_715_508_000));
+        assert_eq!(s.collection_mode, "automatic");
+    }
+}
+
+#[test]
+fn no_scheduled_change_is_stored_as_null() {
+    let data = subscription("canceled", serde_json::Value::Null);
+    let received = decode(
+        &envelope("subscription.canceled", "2024-04-12T13:16:10Z", data),
+        0,
+    )
+    .expect("decodes");
+    let MirrorWrite::Subscription(s) = received.write else {
+        panic!("a subscription")
+    };
+    assert_eq!(s.scheduled_change, None);
+    assert_eq!(s.status, "canceled");
+}
+
+#[test]
+fn other_event_types_are_stored_without_a_mirror_change() {
+    for kind in [
+        "transaction.completed",
+        "customer.archived",
+        "subscription.whatever",
+    ] {
+        let body = envelope(kind, "2024-04-12T13:16:10Z", json!({"anything": true}));
+        let received = decode(&body, 0).expect(kind);
+        assert_eq!(received.write, MirrorWrite::Nothing, "{kind}");
+        assert_eq!(received.event.event_type, kind);
+    }
+}
+
+#[test]
+fn unreadable_bodies_are_refused() {
+    assert!(matches!(
+        decode(b"{not json", 0),
+        Err(DecodeError::Envelope(_))
+    ));
+    assert!(matches!(
+        decode(b"{\"event_id\": 1}", 0),
+        Err(DecodeError::Envelope(_))
+    ));
+    let body = envelope("subscription.updated", "2024-04-12T13:16:10Z", customer());
+    assert!(matches!(decode(&body, 0), Err(DecodeError::Data(_))));
+    // serde would quote an unknown enum value; the message must not.
+    let mut data = customer();
+    data["status"] = json!("secret-looking-value");
+    let body = envelope("customer.updated", "2024-04-12T13:16:10Z", data);
+    let err = decode(&body, 0).expect_err("refused");
+    assert!(!err.to_string().contains("secret-looking"), "{err}");
+}

@@ -1,0 +1,178 @@
+//! Mirror ordering: `occurred_at` decides, not arrival; `canceled` is final; a
+//! subscription may come before its customer; racing duplicates apply once.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::webhooks::{
+    bytes, customer, customer_data, envelope, event_count, fresh_id, subscription_data,
+    subscriptions,
+};
+use common::{TestApp, backends, spawn_app_on};
+use paddock::server::db::mirror;
+use serde_json::Value;
+
+const T1: &str = "2024-04-12T10:00:00.000001Z";
+const T2: &str = "2024-04-12T10:00:00.000002Z";
+
+async fn post(app: &TestApp, body: &Value) -> u16 {
+    app.post_webhook(&bytes(body), &app.webhook_secret)
+        .await
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn an_older_event_arriving_later_does_not_overwrite_a_newer_one() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        let (sub, ctm) = (fresh_id("sub"), fresh_id("ctm"));
+        let newer = envelope(
+            "subscription.paused",
+            &fresh_id("evt"),
+            T2,
+            subscription_data(&sub, &ctm, "paused"),
+        );
+        let older = envelope(
+            "subscription.updated",
+            &fresh_id("evt"),
+            T1,
+            subscription_data(&sub, &ctm, "past_due"),
+        );
+        assert_eq!(post(&app, &newer).await, 200);
+        assert_eq!(
+            post(&app, &older).await,
+            200,
+            "{backend:?}: stored, not applied"
+        );
+        let rows = subscriptions(&app.db, &ctm).await;
+        assert_eq!(rows[0].status, "paused", "{backend:?}");
+        assert_eq!(event_count(&app.db).await, 2);
+
+        let id = fresh_id("ctm");
+        let newer = envelope(
+            "customer.updated",
+            &fresh_id("evt"),
+            T2,
+            customer_data(&id, "new@x.io"),
+        );
+        let older = envelope(
+            "customer.created",
+            &fresh_id("evt"),
+            T1,
+            customer_data(&id, "old@x.io"),
+        );
+        assert_eq!(post(&app, &newer).await, 200);
+        assert_eq!(post(&app, &older).await, 200);
+        assert_eq!(customer(&app.db, &id).await.expect("row").email, "new@x.io");
+
+        // In order, the later event does apply.
+        let later = envelope(
+            "customer.updated",
+            &fresh_id("evt"),
+            "2024-04-12T10:00:01Z",
+            customer_data(&id, "later@x.io"),
+        );
+        assert_eq!(post(&app, &later).await, 200);
+        assert_eq!(
+            customer(&app.db, &id).await.expect("row").email,
+            "later@x.io"
+        );
+    }
+}
+
+#[tokio::test]
+async fn canceled_is_final_even_against_newer_events() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        let (sub, ctm) = (fresh_id("sub"), fresh_id("ctm"));
+        let canceled = envelope(
+            "subscription.canceled",
+            &fresh_id("evt"),
+            T1,
+            subscription_data(&sub, &ctm, "canceled"),
+        );
+        let active = envelope(
+            "subscription.updated",
+            &fresh_id("evt"),
+            T2,
+            subscription_data(&sub, &ctm, "active"),
+        );
+        assert_eq!(post(&app, &canceled).await, 200);
+        assert_eq!(post(&app, &active).await, 200);
+        assert_eq!(
+            subscriptions(&app.db, &ctm).await[0].status,
+            "canceled",
+            "{backend:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_subscription_before_its_customer_is_applied_and_bridged_later() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        let (sub, ctm) = (fresh_id("sub"), fresh_id("ctm"));
+        let email = format!("{}@example.com", fresh_id("u"));
+        let s = envelope(
+            "subscription.created",
+            &fresh_id("evt"),
+            T2,
+            subscription_data(&sub, &ctm, "active"),
+        );
+        assert_eq!(post(&app, &s).await, 200, "{backend:?}");
+        assert!(
+            mirror::customer_by_email(&app.db, &email)
+                .await
+                .expect("q")
+                .is_none()
+        );
+
+        let c = envelope(
+            "customer.created",
+            &fresh_id("evt"),
+            T1,
+            customer_data(&ctm, &email.to_uppercase()),
+        );
+        assert_eq!(post(&app, &c).await, 200);
+        let found = mirror::customer_by_email(&app.db, &format!(" {email} "))
+            .await
+            .expect("q");
+        let found = found.expect("the bridge finds the customer by email");
+        assert_eq!(found.id, ctm);
+        let subs = mirror::subscriptions_for(&app.db, &found.id)
+            .await
+            .expect("q");
+        assert_eq!(
+            subs.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+            [sub.as_str()]
+        );
+    }
+}
+
+#[tokio::test]
+async fn twenty_concurrent_deliveries_of_one_event_apply_it_once() {
+    for backend in backends() {
+        let app = std::sync::Arc::new(spawn_app_on(backend).await);
+        let (sub, ctm) = (fresh_id("sub"), fresh_id("ctm"));
+        let body = bytes(&envelope(
+            "subscription.created",
+            &fresh_id("evt"),
+            T1,
+            subscription_data(&sub, &ctm, "active"),
+        ));
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let (app, body) = (app.clone(), body.clone());
+                tokio::spawn(
+                    async move { app.post_webhook(&body, &app.webhook_secret).await.status() },
+                )
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.expect("task"), 200, "{backend:?}");
+        }
+        assert_eq!(event_count(&app.db).await, 1, "{backend:?}");
+        assert_eq!(subscriptions(&app.db, &ctm).await.len(), 1);
+    }
+}
