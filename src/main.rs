@@ -1,7 +1,8 @@
-//! The `paddock` binary: `serve` (the default) runs the web app.
+//! The `paddock` binary: `serve` (the default) runs the web app; `reconcile` backfills
+//! the Paddle mirror.
 
 use clap::{Parser, Subcommand};
-use paddock::server::{settings::Settings, startup, telemetry};
+use paddock::server::{reconcile, settings::Settings, startup, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -18,17 +19,21 @@ struct Cli {
 enum Command {
     /// Run the web app (the default)
     Serve,
+    /// Bring the customer/subscription mirror up to date from the Paddle API
+    Reconcile,
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     telemetry::init();
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => match Settings::from_env() {
-            Ok(settings) => startup::serve(settings).await,
-            Err(e) => Err(e.into()),
-        },
+    let result = match (cli.command.unwrap_or(Command::Serve), Settings::from_env()) {
+        (_, Err(e)) => Err(format!("configuration: {e}")),
+        (Command::Serve, Ok(s)) => startup::serve(s).await.map_err(|e| e.to_string()),
+        (Command::Reconcile, Ok(s)) => reconcile::run(&s)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

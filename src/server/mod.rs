@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod db;
 pub mod http;
 pub mod paddle;
+pub mod reconcile;
 pub mod settings;
 pub mod shell;
 pub mod startup;

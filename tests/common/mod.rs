@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
 pub mod accounts;
+pub mod emulator;
 pub mod webhooks;
 
 use std::collections::HashMap;
@@ -21,6 +22,8 @@ pub struct TestApp {
     pub db: Database,
     /// The embedded Paddle emulator's origin (local mode), e.g. `http://127.0.0.1:41234`.
     pub emulator_origin: Option<url::Url>,
+    /// The app's own Paddle client (the embedded emulator in local mode).
+    pub paddle: paddle::Client,
     /// The first secret the app accepts on `/webhooks/paddle` (generated in local mode).
     pub webhook_secret: SecretString,
     /// Where local-mode mail lands (one `.eml` per message).
@@ -217,6 +220,7 @@ async fn serve(
         emulator.spawn(std::future::pending());
     }
     let emulator_origin = paddle.handle.emulator_origin.clone();
+    let paddle_client = paddle.handle.client.clone();
     let webhook_secret = paddle.handle.webhook_secrets[0].clone();
     let outbox = settings.accounts.outbox_dir.clone();
     let origin = settings.public_origin();
@@ -234,6 +238,7 @@ async fn serve(
             .expect("client"),
         db,
         emulator_origin,
+        paddle: paddle_client,
         webhook_secret,
         outbox,
         origin,

@@ -1,4 +1,5 @@
-//! The `customers` and `subscriptions` mirror of Paddle, written only by webhooks.
+//! The `customers` and `subscriptions` mirror of Paddle, written by webhooks (and by
+//! `paddock reconcile` through the same upserts, see `db::snapshot`).
 //!
 //! Each row keeps the `occurred_at` (µs) of the event it reflects: an upsert from an
 //! older event changes nothing, and a canceled subscription is never overwritten.

@@ -13,6 +13,7 @@ use sqlx::sqlite::{
 
 pub mod events;
 pub mod mirror;
+pub mod snapshot;
 pub mod tokens;
 pub mod users;
 

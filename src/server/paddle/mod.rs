@@ -167,3 +167,25 @@ fn generate_webhook_secret() -> SecretString {
         .collect();
     SecretString::from(format!("pdl_ntfset_{body}_{tail}"))
 }
+
+/// The API client alone, for tools such as `paddock reconcile`. In local mode it points
+/// at the emulator of the running app on `PADDLE_EMULATOR_ADDR` (returned too) and
+/// starts none of its own.
+pub fn client_only(
+    settings: &Settings,
+    http: &reqwest::Client,
+) -> Result<(paddle::Client, Option<std::net::SocketAddr>), PaddleStartError> {
+    match &settings.paddle.mode {
+        PaddleMode::Live(live) => {
+            let base = Url::parse(live.environment.api_base())?;
+            let client = paddle::Client::new(http.clone(), base, live.api_key.clone())?;
+            Ok((client, None))
+        }
+        PaddleMode::Local(local) => {
+            let addr = local.emulator_addr;
+            let origin = Url::parse(&format!("http://{addr}"))?;
+            let client = paddle::Client::new(http.clone(), origin, local.api_keys[0].clone())?;
+            Ok((client, Some(addr)))
+        }
+    }
+}

@@ -82,12 +82,8 @@ pub struct PaddleSettings {
 
 impl std::fmt::Debug for PaddleSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mode = match &self.mode {
-            PaddleMode::Local(l) => format!("local emulator on {}", l.emulator_addr),
-            PaddleMode::Live(l) => format!("live {}", l.environment.name()),
-        };
         f.debug_struct("PaddleSettings")
-            .field("mode", &mode)
+            .field("mode", &self.describe())
             .field(
                 "webhook_secrets",
                 &format!("[{} redacted]", self.webhook_secrets.len()),
@@ -133,6 +129,14 @@ impl PaddleSettings {
             webhook_secrets,
             webhook_tolerance: secs(src, "PADDLE_WEBHOOK_TOLERANCE_SECS", 5)?,
         })
+    }
+
+    /// The mode in words, for logs and tools: `local emulator on …` or `live sandbox`.
+    pub fn describe(&self) -> String {
+        match &self.mode {
+            PaddleMode::Local(l) => format!("local emulator on {}", l.emulator_addr),
+            PaddleMode::Live(l) => format!("live {}", l.environment.name()),
+        }
     }
 
     pub fn is_local(&self) -> bool {

@@ -97,7 +97,8 @@ pub fn mirror_write(event: &Event, occurred_at_us: i64) -> Result<MirrorWrite, s
     Ok(MirrorWrite::Nothing)
 }
 
-fn customer_write(c: &Customer, occurred_at_us: i64) -> CustomerWrite {
+/// The mirror row of `c`, as of `occurred_at_us`.
+pub fn customer_write(c: &Customer, occurred_at_us: i64) -> CustomerWrite {
     CustomerWrite {
         id: c.id.as_str().to_owned(),
         email: normalize_email(&c.email),
@@ -108,7 +109,8 @@ fn customer_write(c: &Customer, occurred_at_us: i64) -> CustomerWrite {
     }
 }
 
-fn subscription_write(
+/// The mirror row of `s` (with `scheduled_change` as JSON text), as of `occurred_at_us`.
+pub fn subscription_write(
     s: &Subscription,
     scheduled_change: Option<String>,
     occurred_at_us: i64,

@@ -1,0 +1,123 @@
+//! Writing API snapshots (not webhook events) into the mirror, for `paddock reconcile`.
+//!
+//! The same upserts as webhooks, so the same rules hold: a row changes only when the
+//! snapshot is newer than what it reflects, and `canceled` stays final.
+
+use super::mirror::{CustomerWrite, SubscriptionWrite, UPSERT_CUSTOMER, UPSERT_SUBSCRIPTION};
+use super::{Database, on_pool};
+
+/// What one upsert did to the mirror.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Inserted,
+    Updated,
+    /// The mirror already reflected this or a newer state (or the subscription is canceled).
+    Unchanged,
+}
+
+fn outcome(existed: bool, affected: u64) -> Outcome {
+    match (existed, affected) {
+        (_, 0) => Outcome::Unchanged,
+        (false, _) => Outcome::Inserted,
+        (true, _) => Outcome::Updated,
+    }
+}
+
+/// Upserts one page of customers in one transaction; one outcome per customer, in order.
+pub async fn upsert_customers(
+    db: &Database,
+    rows: &[CustomerWrite],
+) -> Result<Vec<Outcome>, sqlx::Error> {
+    let exists = "SELECT COUNT(*) FROM customers WHERE id = $1";
+    on_pool!(db, |pool| {
+        // Which rows exist is read before the transaction: a SQLite transaction that
+        // reads first can fail to take the write lock while webhooks are writing. A race
+        // only misnames an insert as an update; the upsert's own guard keeps the data right.
+        let mut existed = Vec::with_capacity(rows.len());
+        for c in rows {
+            let n: i64 = sqlx::query_scalar(exists)
+                .bind(&c.id)
+                .fetch_one(pool)
+                .await?;
+            existed.push(n > 0);
+        }
+        let mut tx = pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(rows.len());
+        for (c, existed) in rows.iter().zip(existed) {
+            let affected = sqlx::query(UPSERT_CUSTOMER)
+                .bind(&c.id)
+                .bind(&c.email)
+                .bind(&c.name)
+                .bind(&c.status)
+                .bind(c.updated_at)
+                .bind(c.occurred_at_us)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            outcomes.push(outcome(existed, affected));
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    })
+}
+
+/// Upserts one page of subscriptions in one transaction; one outcome per subscription.
+pub async fn upsert_subscriptions(
+    db: &Database,
+    rows: &[SubscriptionWrite],
+) -> Result<Vec<Outcome>, sqlx::Error> {
+    let exists = "SELECT COUNT(*) FROM subscriptions WHERE id = $1";
+    on_pool!(db, |pool| {
+        // Which rows exist is read before the transaction: a SQLite transaction that
+        // reads first can fail to take the write lock while webhooks are writing. A race
+        // only misnames an insert as an update; the upsert's own guard keeps the data right.
+        let mut existed = Vec::with_capacity(rows.len());
+        for s in rows {
+            let n: i64 = sqlx::query_scalar(exists)
+                .bind(&s.id)
+                .fetch_one(pool)
+                .await?;
+            existed.push(n > 0);
+        }
+        let mut tx = pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(rows.len());
+        for (s, existed) in rows.iter().zip(existed) {
+            let affected = sqlx::query(UPSERT_SUBSCRIPTION)
+                .bind(&s.id)
+                .bind(&s.customer_id)
+                .bind(&s.status)
+                .bind(&s.items)
+                .bind(s.next_billed_at)
+                .bind(s.current_period_starts_at)
+                .bind(s.current_period_ends_at)
+                .bind(&s.scheduled_change)
+                .bind(s.paused_at)
+                .bind(s.canceled_at)
+                .bind(&s.collection_mode)
+                .bind(s.created_at)
+                .bind(s.updated_at)
+                .bind(s.occurred_at_us)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            outcomes.push(outcome(existed, affected));
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    })
+}
+
+/// How many customers and subscriptions the mirror holds.
+pub async fn counts(db: &Database) -> Result<(i64, i64), sqlx::Error> {
+    let customers = "SELECT COUNT(*) FROM customers";
+    let subscriptions = "SELECT COUNT(*) FROM subscriptions";
+    on_pool!(db, |pool| {
+        let c = sqlx::query_scalar::<_, i64>(customers)
+            .fetch_one(pool)
+            .await?;
+        let s = sqlx::query_scalar::<_, i64>(subscriptions)
+            .fetch_one(pool)
+            .await?;
+        Ok((c, s))
+    })
+}
