@@ -1,6 +1,6 @@
 //! The `webhook_events` table, and storing an event together with its mirror change.
 
-use super::mirror::{MirrorWrite, UPSERT_CUSTOMER, UPSERT_SUBSCRIPTION};
+use super::mirror::{MirrorWrite, upsert_customer, upsert_subscription};
 use super::{Database, on_pool};
 
 /// A verified webhook event, as stored.
@@ -59,34 +59,10 @@ pub async fn store_and_apply(
         }
         match write {
             MirrorWrite::Customer(c) => {
-                sqlx::query(UPSERT_CUSTOMER)
-                    .bind(&c.id)
-                    .bind(&c.email)
-                    .bind(&c.name)
-                    .bind(&c.status)
-                    .bind(c.updated_at)
-                    .bind(c.occurred_at_us)
-                    .execute(&mut *tx)
-                    .await?;
+                upsert_customer!(c).execute(&mut *tx).await?;
             }
             MirrorWrite::Subscription(s) => {
-                sqlx::query(UPSERT_SUBSCRIPTION)
-                    .bind(&s.id)
-                    .bind(&s.customer_id)
-                    .bind(&s.status)
-                    .bind(&s.items)
-                    .bind(s.next_billed_at)
-                    .bind(s.current_period_starts_at)
-                    .bind(s.current_period_ends_at)
-                    .bind(&s.scheduled_change)
-                    .bind(s.paused_at)
-                    .bind(s.canceled_at)
-                    .bind(&s.collection_mode)
-                    .bind(s.created_at)
-                    .bind(s.updated_at)
-                    .bind(s.occurred_at_us)
-                    .execute(&mut *tx)
-                    .await?;
+                upsert_subscription!(s).execute(&mut *tx).await?;
             }
             MirrorWrite::Nothing => {}
         }

@@ -78,6 +78,43 @@ pub struct SubscriptionRow {
     pub occurred_at_us: i64,
 }
 
+/// `UPSERT_CUSTOMER` with every field of a [`CustomerWrite`] bound, ready to execute on
+/// either backend (a macro because the query's type depends on the pool it runs on).
+macro_rules! upsert_customer {
+    ($c:expr) => {
+        sqlx::query($crate::server::db::mirror::UPSERT_CUSTOMER)
+            .bind(&$c.id)
+            .bind(&$c.email)
+            .bind(&$c.name)
+            .bind(&$c.status)
+            .bind($c.updated_at)
+            .bind($c.occurred_at_us)
+    };
+}
+pub(super) use upsert_customer;
+
+/// `UPSERT_SUBSCRIPTION` with every field of a [`SubscriptionWrite`] bound.
+macro_rules! upsert_subscription {
+    ($s:expr) => {
+        sqlx::query($crate::server::db::mirror::UPSERT_SUBSCRIPTION)
+            .bind(&$s.id)
+            .bind(&$s.customer_id)
+            .bind(&$s.status)
+            .bind(&$s.items)
+            .bind($s.next_billed_at)
+            .bind($s.current_period_starts_at)
+            .bind($s.current_period_ends_at)
+            .bind(&$s.scheduled_change)
+            .bind($s.paused_at)
+            .bind($s.canceled_at)
+            .bind(&$s.collection_mode)
+            .bind($s.created_at)
+            .bind($s.updated_at)
+            .bind($s.occurred_at_us)
+    };
+}
+pub(super) use upsert_subscription;
+
 pub(super) const UPSERT_CUSTOMER: &str = "INSERT INTO customers \
     (id, email, name, status, updated_at, occurred_at_us) VALUES ($1, $2, $3, $4, $5, $6) \
     ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, \

@@ -3,7 +3,7 @@
 //! The same upserts as webhooks, so the same rules hold: a row changes only when the
 //! snapshot is newer than what it reflects, and `canceled` stays final.
 
-use super::mirror::{CustomerWrite, SubscriptionWrite, UPSERT_CUSTOMER, UPSERT_SUBSCRIPTION};
+use super::mirror::{CustomerWrite, SubscriptionWrite, upsert_customer, upsert_subscription};
 use super::{Database, on_pool};
 
 /// What one upsert did to the mirror.
@@ -44,16 +44,7 @@ pub async fn upsert_customers(
         let mut tx = pool.begin().await?;
         let mut outcomes = Vec::with_capacity(rows.len());
         for (c, existed) in rows.iter().zip(existed) {
-            let affected = sqlx::query(UPSERT_CUSTOMER)
-                .bind(&c.id)
-                .bind(&c.email)
-                .bind(&c.name)
-                .bind(&c.status)
-                .bind(c.updated_at)
-                .bind(c.occurred_at_us)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let affected = upsert_customer!(c).execute(&mut *tx).await?.rows_affected();
             outcomes.push(outcome(existed, affected));
         }
         tx.commit().await?;
@@ -82,21 +73,7 @@ pub async fn upsert_subscriptions(
         let mut tx = pool.begin().await?;
         let mut outcomes = Vec::with_capacity(rows.len());
         for (s, existed) in rows.iter().zip(existed) {
-            let affected = sqlx::query(UPSERT_SUBSCRIPTION)
-                .bind(&s.id)
-                .bind(&s.customer_id)
-                .bind(&s.status)
-                .bind(&s.items)
-                .bind(s.next_billed_at)
-                .bind(s.current_period_starts_at)
-                .bind(s.current_period_ends_at)
-                .bind(&s.scheduled_change)
-                .bind(s.paused_at)
-                .bind(s.canceled_at)
-                .bind(&s.collection_mode)
-                .bind(s.created_at)
-                .bind(s.updated_at)
-                .bind(s.occurred_at_us)
+            let affected = upsert_subscription!(s)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
