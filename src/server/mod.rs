@@ -1,6 +1,7 @@
 //! Server-only code: configuration, start-up, HTTP plumbing and the database.
 
 pub mod accounts;
+pub mod billing;
 pub mod db;
 pub mod http;
 pub mod paddle;

@@ -93,7 +93,7 @@ impl fmt::Display for Summary {
 
 /// The CLI: the app's settings, database and Paddle client; progress and summary on stdout.
 pub async fn run(settings: &Settings) -> Result<Summary, ReconcileError> {
-    let http = crate::server::state::http_client()?;
+    let http = crate::server::state::http_client_with(settings.paddle.timeout)?;
     let (client, emulator) = crate::server::paddle::client_only(settings, &http)?;
     if let Some(addr) = emulator {
         // Fail fast with advice, rather than a connection error per page.

@@ -18,7 +18,7 @@ use crate::server::http::request_id::{REQUEST_ID, drop_unsafe_request_id};
 use crate::server::http::{headers, health, same_origin};
 use crate::server::settings::{Settings, SettingsError};
 use crate::server::shell::shell;
-use crate::server::state::{AppState, http_client};
+use crate::server::state::{AppState, http_client_with};
 
 /// Why the server could not start; each names what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +48,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     crate::server::accounts::sessions::start(&db)
         .await
         .map_err(DbError::from)?;
-    let http = http_client()?;
+    let http = http_client_with(settings.paddle.timeout)?;
     let paddle = crate::server::paddle::start(&settings, &http).await?;
     let stop = CancellationToken::new();
     let emulator = paddle

@@ -38,9 +38,14 @@ impl AppState {
 
 /// The one outbound HTTP client of the process: pooled, with connect and total timeouts.
 pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
+    http_client_with(std::time::Duration::from_secs(10))
+}
+
+/// [`http_client`] with a total timeout of `timeout` (`PADDLE_TIMEOUT_SECS`).
+pub fn http_client_with(timeout: std::time::Duration) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_secs(5))
-        .timeout(std::time::Duration::from_secs(10))
+        .connect_timeout(std::time::Duration::from_secs(5).min(timeout))
+        .timeout(timeout)
         .user_agent(concat!("paddock/", env!("CARGO_PKG_VERSION")))
         .build()
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod emulator;
+pub mod portal;
 pub mod webhooks;
 
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use std::net::SocketAddr;
 use paddock::server::db::Database;
 use paddock::server::settings::Settings;
 use paddock::server::startup::router;
-use paddock::server::state::{AppState, http_client};
+use paddock::server::state::{AppState, http_client_with};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 
@@ -204,7 +205,7 @@ pub async fn spawn_with(
 }
 
 /// Starts Paddle (the embedded emulator in local mode) and the app on `listener`.
-async fn serve(
+pub async fn serve(
     listener: TcpListener,
     settings: Settings,
     db: Database,
@@ -212,7 +213,7 @@ async fn serve(
     pg: Option<PgScratch>,
 ) -> TestApp {
     init_test_logs();
-    let http = http_client().expect("http client");
+    let http = http_client_with(settings.paddle.timeout).expect("http client");
     let paddle = paddock::server::paddle::start(&settings, &http)
         .await
         .expect("Paddle starts");

@@ -90,6 +90,8 @@ pub struct Accounts {
     pub login_failures: Limiter,
     /// Sign-ups and mail-sending requests per client IP.
     pub mail_requests: Limiter,
+    /// Portal sessions and links minted per user.
+    pub portal_mints: Limiter,
 }
 
 /// The axum-login backend; cheap to clone.
@@ -108,12 +110,14 @@ impl Backend {
             Duration::from_secs(config.login_failure_window_secs),
         );
         let mail_requests = Limiter::new(config.signups_per_hour, Duration::from_secs(3600));
+        let portal_mints = Limiter::new(config.portal_mints_per_minute, Duration::from_secs(60));
         Self(Arc::new(Accounts {
             db,
             settings,
             mailer,
             login_failures,
             mail_requests,
+            portal_mints,
         }))
     }
 }

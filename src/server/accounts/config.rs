@@ -20,6 +20,8 @@ pub struct AccountSettings {
     pub login_failure_window_secs: u64,
     /// Sign-ups, password-reset and verification mails per client IP and hour.
     pub signups_per_hour: u32,
+    /// Portal sessions and links a user may mint per minute (`PORTAL_MINTS_PER_MINUTE`).
+    pub portal_mints_per_minute: u32,
     /// Take the client IP from the last `X-Forwarded-For` entry (only behind a proxy).
     pub trust_forwarded_for: bool,
 }
@@ -34,6 +36,7 @@ impl std::fmt::Debug for AccountSettings {
             .field("login_failures_per_window", &self.login_failures_per_window)
             .field("login_failure_window_secs", &self.login_failure_window_secs)
             .field("signups_per_hour", &self.signups_per_hour)
+            .field("portal_mints_per_minute", &self.portal_mints_per_minute)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .finish()
     }
@@ -67,6 +70,7 @@ impl AccountSettings {
             login_failures_per_window: number(src, "LOGIN_FAILURES_PER_WINDOW", 10, 1, 100_000)?,
             login_failure_window_secs: number(src, "LOGIN_FAILURE_WINDOW_SECS", 900, 1, 86_400)?,
             signups_per_hour: number(src, "SIGNUPS_PER_HOUR", 30, 1, 100_000)?,
+            portal_mints_per_minute: number(src, "PORTAL_MINTS_PER_MINUTE", 10, 1, 100_000)?,
             trust_forwarded_for: flag(src, "TRUST_X_FORWARDED_FOR")?,
         })
     }

@@ -78,6 +78,8 @@ pub struct PaddleSettings {
     pub webhook_secrets: Vec<SecretString>,
     /// `PADDLE_WEBHOOK_TOLERANCE_SECS`: how old a webhook signature may be (replay window).
     pub webhook_tolerance: Duration,
+    /// `PADDLE_TIMEOUT_SECS`: the whole-request timeout of every Paddle API call.
+    pub timeout: Duration,
 }
 
 impl std::fmt::Debug for PaddleSettings {
@@ -89,6 +91,7 @@ impl std::fmt::Debug for PaddleSettings {
                 &format!("[{} redacted]", self.webhook_secrets.len()),
             )
             .field("webhook_tolerance", &self.webhook_tolerance)
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
@@ -128,6 +131,7 @@ impl PaddleSettings {
             mode,
             webhook_secrets,
             webhook_tolerance: secs(src, "PADDLE_WEBHOOK_TOLERANCE_SECS", 5)?,
+            timeout: secs(src, "PADDLE_TIMEOUT_SECS", 10)?,
         })
     }
 

@@ -1,0 +1,196 @@
+//! The one async step of the portal use-case: check, look up, mint, check, audit.
+
+use std::time::Duration;
+
+use paddle::time::OffsetDateTime;
+use paddle::{ClientError, CustomerId, SubscriptionId};
+
+use super::{LinkAction, PortalError, PortalOrigin, Request};
+use crate::server::accounts::User;
+use crate::server::accounts::limits::Limiter;
+use crate::server::db::audit::{self, AuditRow};
+use crate::server::db::{Database, mirror};
+
+/// Paddle accepts at most this many subscription ids per session.
+const MAX_SUBSCRIPTIONS: usize = 25;
+/// A 429 is retried once, and only when Paddle asks to wait at most this long.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(2);
+
+/// What minting needs: the mirror, the Paddle client, the allowlist, the per-user limit.
+pub struct Portal<'a> {
+    pub db: &'a Database,
+    pub client: &'a paddle::Client,
+    /// `None` refuses every URL (local mode without an emulator origin).
+    pub origin: Option<PortalOrigin>,
+    pub limiter: &'a Limiter,
+}
+
+/// Mints a fresh portal URL for `user`, or says why not. The URL is never logged or stored.
+pub async fn mint(
+    portal: &Portal<'_>,
+    user: Option<&User>,
+    request: &Request,
+) -> Result<String, PortalError> {
+    let user = user.ok_or(PortalError::NotAuthenticated)?;
+    if let Some(wait) = portal.limiter.hit(&user.id.to_string()) {
+        return Err(PortalError::Limited(wait));
+    }
+    if !user.email_verified {
+        return Err(PortalError::Unverified);
+    }
+    let mut audit = Audit::new(user.id, request);
+    let customer = match mirror::customer_by_email(portal.db, user.email.as_str()).await {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            return Err(audit
+                .fail(portal.db, "no_customer", PortalError::NoCustomer)
+                .await);
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "portal: customer lookup failed");
+            return Err(PortalError::Unavailable);
+        }
+    };
+    audit.row.customer_id = Some(customer.id.clone());
+    let subscriptions = mirror::subscriptions_for(portal.db, &customer.id)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "portal: subscription lookup failed");
+            PortalError::Unavailable
+        })?;
+    let ids: Vec<String> = match request {
+        Request::Session => subscriptions
+            .into_iter()
+            .take(MAX_SUBSCRIPTIONS)
+            .map(|s| s.id)
+            .collect(),
+        Request::Link {
+            subscription_id, ..
+        } if subscriptions.iter().any(|s| &s.id == subscription_id) => {
+            vec![subscription_id.clone()]
+        }
+        Request::Link { .. } => {
+            let e = PortalError::SubscriptionNotFound;
+            return Err(audit.fail(portal.db, "subscription_not_found", e).await);
+        }
+    };
+    let (Ok(customer_id), Ok(ids)) = (
+        CustomerId::parse(customer.id.clone()),
+        ids.into_iter()
+            .map(SubscriptionId::parse)
+            .collect::<Result<Vec<_>, _>>(),
+    ) else {
+        tracing::error!(customer_id = %customer.id, "portal: malformed id in the mirror");
+        return Err(audit
+            .fail(portal.db, "failed", PortalError::Unavailable)
+            .await);
+    };
+    let session = match create(portal.client, &customer_id, &ids).await {
+        Ok(s) => s,
+        Err(e) => {
+            audit.row.paddle_request_id = e.request_id().map(str::to_owned);
+            let (outcome, error) = classify(&e, &customer_id);
+            return Err(audit.fail(portal.db, outcome, error).await);
+        }
+    };
+    audit.row.paddle_request_id = Some(session.request_id.clone());
+    let urls = &session.data.urls;
+    let url = match request {
+        Request::Session => Some(&urls.general.overview),
+        Request::Link {
+            subscription_id,
+            action,
+        } => urls
+            .subscriptions
+            .iter()
+            .find(|s| s.id.as_str() == subscription_id)
+            .map(|s| match action {
+                LinkAction::Cancel => &s.cancel_subscription,
+                LinkAction::UpdatePaymentMethod => &s.update_subscription_payment_method,
+            }),
+    };
+    let allowed = url.filter(|u| portal.origin.as_ref().is_some_and(|o| o.allows(u.expose())));
+    let Some(url) = allowed else {
+        tracing::error!(
+            request_id = %session.request_id,
+            "portal: Paddle returned no usable URL (missing, or outside the allowlist); refused"
+        );
+        return Err(audit
+            .fail(portal.db, "refused_url", PortalError::Unavailable)
+            .await);
+    };
+    tracing::info!(request_id = %session.request_id, kind = %audit.row.kind, "portal: minted");
+    audit.save(portal.db, "minted").await;
+    Ok(url.expose().to_owned())
+}
+
+/// One call, and after a 429 that asks for at most `MAX_RETRY_WAIT`, one more.
+async fn create(
+    client: &paddle::Client,
+    customer: &CustomerId,
+    ids: &[SubscriptionId],
+) -> Result<paddle::Response<paddle::CustomerPortalSession>, ClientError> {
+    match client.create_portal_session(customer, ids).await {
+        Err(ClientError::RateLimited {
+            retry_after: Some(wait),
+            request_id,
+            ..
+        }) if wait <= MAX_RETRY_WAIT => {
+            tracing::warn!(request_id = ?request_id, wait_ms = wait.as_millis() as u64, "portal: rate limited by Paddle; retrying once");
+            tokio::time::sleep(wait).await;
+            client.create_portal_session(customer, ids).await
+        }
+        other => other,
+    }
+}
+
+/// What a failed call means for the user, and the audit outcome; logs Paddle's request id.
+fn classify(e: &ClientError, customer: &CustomerId) -> (&'static str, PortalError) {
+    let request_id = e.request_id().unwrap_or("-");
+    if let ClientError::Api { status: 404, .. } = e {
+        tracing::error!(%request_id, customer_id = %customer, "portal: Paddle does not know the mirrored customer (mirror inconsistency)");
+        return ("customer_unknown", PortalError::NoCustomer);
+    }
+    tracing::error!(%request_id, error = %e, "portal: Paddle call failed");
+    ("unavailable", PortalError::Unavailable)
+}
+
+/// The audit row being built for one call.
+struct Audit {
+    row: AuditRow,
+}
+
+impl Audit {
+    fn new(user_id: i64, request: &Request) -> Self {
+        let (kind, subscription_id) = match request {
+            Request::Session => ("session", None),
+            Request::Link {
+                subscription_id, ..
+            } => ("link", Some(subscription_id.clone())),
+        };
+        Self {
+            row: AuditRow {
+                user_id,
+                customer_id: None,
+                kind: kind.into(),
+                subscription_id,
+                outcome: String::new(),
+                paddle_request_id: None,
+                created_at: 0,
+            },
+        }
+    }
+
+    async fn save(&mut self, db: &Database, outcome: &str) {
+        self.row.outcome = outcome.into();
+        self.row.created_at = OffsetDateTime::now_utc().unix_timestamp();
+        if let Err(e) = audit::record(db, &self.row).await {
+            tracing::error!(error = %e, "portal: could not write the audit row");
+        }
+    }
+
+    async fn fail(&mut self, db: &Database, outcome: &str, error: PortalError) -> PortalError {
+        self.save(db, outcome).await;
+        error
+    }
+}

@@ -1,0 +1,96 @@
+//! Portal helpers: an app with extra settings, a verified user with a Paddle customer,
+//! the portal endpoints as the island calls them, the emulator's call log.
+
+use std::time::Duration;
+
+use paddock::server::db::{Database, mirror};
+use serde_json::Value;
+use tokio::net::TcpListener;
+
+use super::accounts::{Browser, PASSWORD, log_in, verified_user};
+use super::emulator::eventually;
+use super::{Backend, TestApp, fresh_database, serve, settings};
+
+/// Starts the app on `backend` with extra settings (e.g. `PADDLE_TIMEOUT_SECS`).
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, pg) = fresh_database(backend, dir.path()).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("free port");
+    let origin = format!("http://{}", listener.local_addr().expect("local addr"));
+    let mut vars = vec![("PUBLIC_URL", origin.as_str())];
+    vars.extend_from_slice(extra);
+    let settings = settings(dir.path(), &url, &vars);
+    let db = Database::connect(&settings.database_url)
+        .await
+        .expect("database opens and migrates");
+    paddock::server::accounts::sessions::start(&db)
+        .await
+        .expect("session store migrates");
+    serve(listener, settings, db, dir, pg).await
+}
+
+/// A verified, logged-in user with a Paddle customer and one active subscription, both
+/// in the mirror: `(browser, customer_id, subscription_id)`.
+pub async fn subscriber<'a>(app: &'a TestApp, email: &str) -> (Browser<'a>, String, String) {
+    verified_user(app, email).await;
+    let (customer, sub) = app.emulator_checkout(email).await;
+    wait_for_subscription(app, &customer, &sub).await;
+    (log_in(app, email, PASSWORD).await, customer, sub)
+}
+
+/// Waits until the mirror holds subscription `sub` of `customer`.
+pub async fn wait_for_subscription(app: &TestApp, customer: &str, sub: &str) {
+    eventually(
+        "the subscription reaches the mirror",
+        Duration::from_secs(5),
+        || async {
+            let subs = mirror::subscriptions_for(&app.db, customer).await.ok()?;
+            let known = mirror::customer_by_id(&app.db, customer).await.ok()??;
+            subs.iter().any(|s| s.id == sub).then_some(known)
+        },
+    )
+    .await;
+}
+
+/// `POST /api/portal/session`: `(status, JSON body)`.
+pub async fn portal_session(b: &mut Browser<'_>) -> (u16, Value) {
+    answer(b.post("/api/portal/session", &[]).await).await
+}
+
+/// `POST /api/portal/link`: `(status, JSON body)`.
+pub async fn portal_link(b: &mut Browser<'_>, sub: &str, action: &str) -> (u16, Value) {
+    let form = [("subscription_id", sub), ("action", action)];
+    answer(b.post("/api/portal/link", &form).await).await
+}
+
+async fn answer(res: reqwest::Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    let text = res.text().await.expect("body");
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, body)
+}
+
+/// The emulator's API call log (method, path, status), oldest first.
+pub async fn calls(app: &TestApp) -> Vec<Value> {
+    let res = app
+        .client
+        .get(app.emulator_url("/_emulator/calls"))
+        .send()
+        .await
+        .expect("emulator answers");
+    let body: Value = res.json().await.expect("json");
+    body.as_array().cloned().unwrap_or_default()
+}
+
+/// How many portal sessions the emulator was asked to mint.
+pub async fn portal_calls(app: &TestApp) -> usize {
+    calls(app)
+        .await
+        .iter()
+        .filter(|c| {
+            c["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("/portal-sessions"))
+        })
+        .count()
+}
