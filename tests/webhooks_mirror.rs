@@ -5,23 +5,13 @@
 mod common;
 
 use common::webhooks::{
-    bytes, customer, customer_data, envelope, event_count, example, fresh_id, subscription_data,
+    T1, T2, customer, customer_data, envelope, event_count, example, fresh_id, subscription_data,
     subscriptions,
 };
-use common::{TestApp, backends, spawn_app_on};
+use common::{backends, spawn_app_on};
 use paddock::server::db::{Database, events};
 use paddock::server::webhooks::apply::{CUSTOMER_EVENTS, SUBSCRIPTION_EVENTS};
 use serde_json::{Value, json};
-
-const T1: &str = "2024-04-12T10:00:00.000001Z";
-const T2: &str = "2024-04-12T10:00:00.000002Z";
-
-async fn post(app: &TestApp, body: &Value) -> u16 {
-    app.post_webhook(&bytes(body), &app.webhook_secret)
-        .await
-        .status()
-        .as_u16()
-}
 
 #[tokio::test]
 async fn every_mirrored_event_type_from_the_spec_is_applied() {
@@ -32,7 +22,7 @@ async fn every_mirrored_event_type_from_the_spec_is_applied() {
             let id = fresh_id("ctm");
             body["event_id"] = json!(fresh_id("evt"));
             body["data"]["id"] = json!(id);
-            assert_eq!(post(&app, &body).await, 200, "{backend:?} {kind}");
+            assert_eq!(app.post_event(&body).await, 200, "{backend:?} {kind}");
             let row = customer(&app.db, &id).await.expect(kind);
             let sent = body["data"]["email"].as_str().expect("email");
             assert_eq!(row.email, sent.trim().to_lowercase(), "{kind}");
@@ -44,7 +34,7 @@ async fn every_mirrored_event_type_from_the_spec_is_applied() {
             body["event_id"] = json!(fresh_id("evt"));
             body["data"]["id"] = json!(id);
             body["data"]["customer_id"] = json!(customer_id);
-            assert_eq!(post(&app, &body).await, 200, "{backend:?} {kind}");
+            assert_eq!(app.post_event(&body).await, 200, "{backend:?} {kind}");
             let rows = subscriptions(&app.db, &customer_id).await;
             assert_eq!(rows.len(), 1, "{kind}");
             assert_eq!(rows[0].id, id);
@@ -74,7 +64,7 @@ async fn a_duplicate_event_is_200_and_changes_nothing() {
             T1,
             customer_data(&id, "a@x.io"),
         );
-        assert_eq!(post(&app, &first).await, 200);
+        assert_eq!(app.post_event(&first).await, 200);
         // Same event id, different content (as a replay could be): ignored.
         let replay = envelope(
             "customer.updated",
@@ -82,7 +72,7 @@ async fn a_duplicate_event_is_200_and_changes_nothing() {
             T2,
             customer_data(&id, "b@x.io"),
         );
-        assert_eq!(post(&app, &replay).await, 200, "{backend:?}");
+        assert_eq!(app.post_event(&replay).await, 200, "{backend:?}");
         assert_eq!(customer(&app.db, &id).await.expect("row").email, "a@x.io");
         assert_eq!(event_count(&app.db).await, 1);
         let kind = events::event_type_of(&app.db, &event_id).await.expect("q");
@@ -95,7 +85,7 @@ async fn an_unknown_event_type_is_stored_and_answered_200() {
     for backend in backends() {
         let app = spawn_app_on(backend).await;
         let body = example("transaction.completed");
-        assert_eq!(post(&app, &body).await, 200, "{backend:?}");
+        assert_eq!(app.post_event(&body).await, 200, "{backend:?}");
         let event_id = body["event_id"].as_str().expect("id");
         let kind = events::event_type_of(&app.db, event_id).await.expect("q");
         assert_eq!(kind.as_deref(), Some("transaction.completed"));
@@ -127,7 +117,7 @@ async fn a_failed_write_is_500_stores_nothing_and_the_retry_applies() {
             "ALTER TABLE subscriptions RENAME TO subscriptions_away",
         )
         .await;
-        assert_eq!(post(&app, &body).await, 500, "{backend:?}");
+        assert_eq!(app.post_event(&body).await, 500, "{backend:?}");
         execute(
             &app.db,
             "ALTER TABLE subscriptions_away RENAME TO subscriptions",
@@ -140,7 +130,7 @@ async fn a_failed_write_is_500_stores_nothing_and_the_retry_applies() {
         );
 
         // Paddle retries the same event; now it applies.
-        assert_eq!(post(&app, &body).await, 200, "{backend:?}");
+        assert_eq!(app.post_event(&body).await, 200, "{backend:?}");
         assert_eq!(subscriptions(&app.db, &ctm).await.len(), 1);
         assert_eq!(event_count(&app.db).await, 1);
     }

@@ -5,22 +5,11 @@
 mod common;
 
 use common::webhooks::{
-    bytes, customer, customer_data, envelope, event_count, fresh_id, subscription_data,
+    T1, T2, bytes, customer, customer_data, envelope, event_count, fresh_id, subscription_data,
     subscriptions,
 };
-use common::{TestApp, backends, spawn_app_on};
+use common::{backends, spawn_app_on};
 use paddock::server::db::mirror;
-use serde_json::Value;
-
-const T1: &str = "2024-04-12T10:00:00.000001Z";
-const T2: &str = "2024-04-12T10:00:00.000002Z";
-
-async fn post(app: &TestApp, body: &Value) -> u16 {
-    app.post_webhook(&bytes(body), &app.webhook_secret)
-        .await
-        .status()
-        .as_u16()
-}
 
 #[tokio::test]
 async fn an_older_event_arriving_later_does_not_overwrite_a_newer_one() {
@@ -39,9 +28,9 @@ async fn an_older_event_arriving_later_does_not_overwrite_a_newer_one() {
             T1,
             subscription_data(&sub, &ctm, "past_due"),
         );
-        assert_eq!(post(&app, &newer).await, 200);
+        assert_eq!(app.post_event(&newer).await, 200);
         assert_eq!(
-            post(&app, &older).await,
+            app.post_event(&older).await,
             200,
             "{backend:?}: stored, not applied"
         );
@@ -62,8 +51,8 @@ async fn an_older_event_arriving_later_does_not_overwrite_a_newer_one() {
             T1,
             customer_data(&id, "old@x.io"),
         );
-        assert_eq!(post(&app, &newer).await, 200);
-        assert_eq!(post(&app, &older).await, 200);
+        assert_eq!(app.post_event(&newer).await, 200);
+        assert_eq!(app.post_event(&older).await, 200);
         assert_eq!(customer(&app.db, &id).await.expect("row").email, "new@x.io");
 
         // In order, the later event does apply.
@@ -73,7 +62,7 @@ async fn an_older_event_arriving_later_does_not_overwrite_a_newer_one() {
             "2024-04-12T10:00:01Z",
             customer_data(&id, "later@x.io"),
         );
-        assert_eq!(post(&app, &later).await, 200);
+        assert_eq!(app.post_event(&later).await, 200);
         assert_eq!(
             customer(&app.db, &id).await.expect("row").email,
             "later@x.io"
@@ -98,8 +87,8 @@ async fn canceled_is_final_even_against_newer_events() {
             T2,
             subscription_data(&sub, &ctm, "active"),
         );
-        assert_eq!(post(&app, &canceled).await, 200);
-        assert_eq!(post(&app, &active).await, 200);
+        assert_eq!(app.post_event(&canceled).await, 200);
+        assert_eq!(app.post_event(&active).await, 200);
         assert_eq!(
             subscriptions(&app.db, &ctm).await[0].status,
             "canceled",
@@ -120,7 +109,7 @@ async fn a_subscription_before_its_customer_is_applied_and_bridged_later() {
             T2,
             subscription_data(&sub, &ctm, "active"),
         );
-        assert_eq!(post(&app, &s).await, 200, "{backend:?}");
+        assert_eq!(app.post_event(&s).await, 200, "{backend:?}");
         assert!(
             mirror::customer_by_email(&app.db, &email)
                 .await
@@ -134,7 +123,7 @@ async fn a_subscription_before_its_customer_is_applied_and_bridged_later() {
             T1,
             customer_data(&ctm, &email.to_uppercase()),
         );
-        assert_eq!(post(&app, &c).await, 200);
+        assert_eq!(app.post_event(&c).await, 200);
         let found = mirror::customer_by_email(&app.db, &format!(" {email} "))
             .await
             .expect("q");

@@ -9,7 +9,19 @@ use serde_json::{Value, json};
 
 use super::TestApp;
 
+/// Two instants a microsecond apart, in Paddle's `occurred_at` format.
+pub const T1: &str = "2024-04-12T10:00:00.000001Z";
+pub const T2: &str = "2024-04-12T10:00:00.000002Z";
+
 impl TestApp {
+    /// Posts the event `body`, signed with the app's own secret; returns the status.
+    pub async fn post_event(&self, body: &Value) -> u16 {
+        self.post_webhook(&bytes(body), &self.webhook_secret)
+            .await
+            .status()
+            .as_u16()
+    }
+
     /// Posts `body` to `/webhooks/paddle`, signed now with `secret`.
     pub async fn post_webhook(&self, body: &[u8], secret: &SecretString) -> reqwest::Response {
         let ts = std::time::SystemTime::now()

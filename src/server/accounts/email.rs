@@ -11,10 +11,16 @@ pub struct EmailAddress(String);
 #[error("not a valid email address")]
 pub struct InvalidEmail;
 
+/// The one normal form of an address: trimmed and lower-cased. Users, mirrored Paddle
+/// customers and the email bridge between them all compare in this form.
+pub fn normalize(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
 impl EmailAddress {
     /// Trims, lower-cases and validates `raw`.
     pub fn parse(raw: &str) -> Result<Self, InvalidEmail> {
-        let email = raw.trim().to_lowercase();
+        let email = normalize(raw);
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(InvalidEmail);
         }

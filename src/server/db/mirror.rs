@@ -5,6 +5,7 @@
 //! older event changes nothing, and a canceled subscription is never overwritten.
 
 use super::{Database, on_pool};
+use crate::server::accounts::email;
 
 /// A customer as a webhook reports it, ready to upsert.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,7 +147,7 @@ pub async fn customer_by_email(
 ) -> Result<Option<CustomerRow>, sqlx::Error> {
     let sql = "SELECT id, email, name, status, updated_at, occurred_at_us FROM customers \
                WHERE email = $1 ORDER BY updated_at DESC, id LIMIT 1";
-    let email = email.trim().to_lowercase();
+    let email = email::normalize(email);
     on_pool!(db, |pool| {
         sqlx::query_as::<_, CustomerRow>(sql)
             .bind(&email)

@@ -8,6 +8,7 @@ use paddle::time::OffsetDateTime;
 use paddle::{Customer, Event, Subscription};
 use serde::Deserialize;
 
+use crate::server::accounts::email;
 use crate::server::db::events::EventWrite;
 use crate::server::db::mirror::{CustomerWrite, MirrorWrite, SubscriptionWrite};
 
@@ -101,7 +102,7 @@ pub fn mirror_write(event: &Event, occurred_at_us: i64) -> Result<MirrorWrite, s
 pub fn customer_write(c: &Customer, occurred_at_us: i64) -> CustomerWrite {
     CustomerWrite {
         id: c.id.as_str().to_owned(),
-        email: normalize_email(&c.email),
+        email: email::normalize(&c.email),
         name: c.name.clone(),
         status: c.status.as_str().to_owned(),
         updated_at: c.updated_at.unix_timestamp(),
@@ -137,11 +138,6 @@ pub fn subscription_write(
         updated_at: s.updated_at.unix_timestamp(),
         occurred_at_us,
     }
-}
-
-/// Emails are compared trimmed and lower-cased, as `users.email` is stored.
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
 }
 
 /// Microseconds since the epoch: Paddle's own precision, so events sort exactly.
