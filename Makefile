@@ -10,5 +10,6 @@ test: ## formatting, clippy, every Rust test, the Playwright suite
 bundle-size: ## raw, gzip and brotli size of every file the home page downloads
 	@scripts/bundle-size
 
-bench: ## webhooks per second and p50/p99 latency of the release build, SQLite and Postgres
-	@bench/webhooks.sh
+bench: ## release-build figures: webhooks (SQLite, Postgres) and portal mints through the app vs direct
+	@bench/run.sh webhooks
+	@bench/run.sh portal

@@ -1,8 +1,8 @@
 //! The `paddock` binary: `serve` (the default) runs the web app; `reconcile` backfills
-//! the Paddle mirror.
+//! the Paddle mirror; `portal-session` mints a portal link for an operator.
 
 use clap::{Parser, Subcommand};
-use paddock::server::{reconcile, settings::Settings, startup, telemetry};
+use paddock::server::{operator, reconcile, settings::Settings, startup, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -21,18 +21,27 @@ enum Command {
     Serve,
     /// Bring the customer/subscription mirror up to date from the Paddle API
     Reconcile,
+    /// Mint a customer portal session for a customer of the mirror (operator; audited)
+    PortalSession(operator::PortalSessionArgs),
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    telemetry::init();
-    let result = match (cli.command.unwrap_or(Command::Serve), Settings::from_env()) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    match command {
+        Command::PortalSession(_) => operator::init_logs(),
+        Command::Serve | Command::Reconcile => telemetry::init(),
+    }
+    let result = match (command, Settings::from_env()) {
         (_, Err(e)) => Err(format!("configuration: {e}")),
         (Command::Serve, Ok(s)) => startup::serve(s).await.map_err(|e| e.to_string()),
         (Command::Reconcile, Ok(s)) => reconcile::run(&s)
             .await
             .map(drop)
+            .map_err(|e| e.to_string()),
+        (Command::PortalSession(args), Ok(s)) => operator::portal_session::run(&s, &args)
+            .await
             .map_err(|e| e.to_string()),
     };
     match result {

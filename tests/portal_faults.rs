@@ -4,7 +4,8 @@
 mod common;
 
 use common::accounts::unique_email;
-use common::portal::{portal_calls, portal_link, portal_session, spawn_app_with, subscriber};
+use common::portal::{portal_calls, portal_link, portal_session, subscriber};
+use common::spawn_app_with;
 use common::{Backend, spawn_app_on};
 use serde_json::{Value, json};
 

@@ -56,7 +56,7 @@ async function signUpVerifyLogInOut(page: Page, js: boolean) {
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Dashboard");
-  await expect(page.getByRole("main").getByText(email)).toBeVisible();
+  await expect(page.getByRole("main").locator("dd", { hasText: email })).toBeVisible();
   await expect(page.getByRole("main").getByText("Verified", { exact: true })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
   await expect(nav.getByText(email)).toBeVisible();

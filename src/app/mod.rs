@@ -1,5 +1,6 @@
 //! The UI, rendered on the server; only `islands` become wasm.
 
+pub mod billing;
 pub mod islands;
 pub mod layout;
 pub mod pages;

@@ -105,6 +105,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            crate::server::billing::dashboard::load_for_dashboard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             accounts::web::guard_pages,
         ))
         .layer(accounts::web::auth_layer(&state))

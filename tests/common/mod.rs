@@ -31,6 +31,8 @@ pub struct TestApp {
     pub outbox: std::path::PathBuf,
     /// `PUBLIC_URL`'s origin: what same-origin checks expect and mail links start with.
     pub origin: String,
+    /// `DATABASE_URL`, for running the `paddock` binary on the same database.
+    pub database_url: String,
     _dir: tempfile::TempDir,
     _pg: Option<PgScratch>,
 }
@@ -174,13 +176,20 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app on the given backend with a fresh, migrated database.
 pub async fn spawn_app_on(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Starts the app on `backend` with extra settings (e.g. `PADDLE_TIMEOUT_SECS`).
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (url, pg) = fresh_database(backend, dir.path()).await;
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a free port");
     let origin = format!("http://{}", listener.local_addr().expect("local addr"));
-    let settings = settings(dir.path(), &url, &[("PUBLIC_URL", &origin)]);
+    let mut vars = vec![("PUBLIC_URL", origin.as_str())];
+    vars.extend_from_slice(extra);
+    let settings = settings(dir.path(), &url, &vars);
     let db = Database::connect(&settings.database_url)
         .await
         .expect("database opens and migrates");
@@ -225,6 +234,7 @@ pub async fn serve(
     let webhook_secret = paddle.handle.webhook_secrets[0].clone();
     let outbox = settings.accounts.outbox_dir.clone();
     let origin = settings.public_origin();
+    let database_url = secrecy::ExposeSecret::expose_secret(&settings.database_url).to_owned();
     let state = AppState::new(settings, db.clone(), http, paddle.handle);
     let addr = listener.local_addr().expect("local addr");
     tokio::spawn(async move {
@@ -243,6 +253,7 @@ pub async fn serve(
         webhook_secret,
         outbox,
         origin,
+        database_url,
         _dir: dir,
         _pg: pg,
     }

@@ -3,31 +3,12 @@
 
 use std::time::Duration;
 
-use paddock::server::db::{Database, mirror};
+use paddock::server::db::mirror;
 use serde_json::Value;
-use tokio::net::TcpListener;
 
+use super::TestApp;
 use super::accounts::{Browser, PASSWORD, log_in, verified_user};
 use super::emulator::eventually;
-use super::{Backend, TestApp, fresh_database, serve, settings};
-
-/// Starts the app on `backend` with extra settings (e.g. `PADDLE_TIMEOUT_SECS`).
-pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (url, pg) = fresh_database(backend, dir.path()).await;
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("free port");
-    let origin = format!("http://{}", listener.local_addr().expect("local addr"));
-    let mut vars = vec![("PUBLIC_URL", origin.as_str())];
-    vars.extend_from_slice(extra);
-    let settings = settings(dir.path(), &url, &vars);
-    let db = Database::connect(&settings.database_url)
-        .await
-        .expect("database opens and migrates");
-    paddock::server::accounts::sessions::start(&db)
-        .await
-        .expect("session store migrates");
-    serve(listener, settings, db, dir, pg).await
-}
 
 /// A verified, logged-in user with a Paddle customer and one active subscription, both
 /// in the mirror: `(browser, customer_id, subscription_id)`.

@@ -82,6 +82,29 @@ impl Client {
         customer_id: &CustomerId,
         subscription_ids: &[SubscriptionId],
     ) -> Result<Response<CustomerPortalSession>, ClientError> {
+        self.portal_session_as(customer_id, subscription_ids).await
+    }
+
+    /// [`Client::create_portal_session`], with the entity exactly as Paddle returned it
+    /// (fields this crate does not model included), for tools that print it.
+    #[tracing::instrument(
+        name = "paddle.create_portal_session",
+        skip_all,
+        fields(customer_id = %customer_id, subscriptions = subscription_ids.len(), request_id = Empty)
+    )]
+    pub async fn create_portal_session_json(
+        &self,
+        customer_id: &CustomerId,
+        subscription_ids: &[SubscriptionId],
+    ) -> Result<Response<serde_json::Value>, ClientError> {
+        self.portal_session_as(customer_id, subscription_ids).await
+    }
+
+    async fn portal_session_as<T: serde::de::DeserializeOwned>(
+        &self,
+        customer_id: &CustomerId,
+        subscription_ids: &[SubscriptionId],
+    ) -> Result<Response<T>, ClientError> {
         let url = self.endpoint(&["customers", customer_id.as_str(), "portal-sessions"])?;
         let body = CreatePortalSession {
             subscription_ids: subscription_ids.to_vec(),

@@ -2,3 +2,6 @@
 //! page is server-rendered HTML that works without JavaScript.
 
 pub mod auth_form;
+pub mod portal;
+#[cfg(feature = "hydrate")]
+mod portal_click;

@@ -2,6 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::flash::Flash;
+use crate::app::billing::{BillingView, SubscriptionView};
+use crate::app::islands::portal::{PortalAction, PortalActions, PortalButton};
 use crate::app::session::Viewer;
 
 /// Signed-in users only (the server redirects guests to `/login?next=/dashboard`).
@@ -17,7 +19,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <h2 id="account-title">"Account"</h2>
                 <dl class="facts">
                     <dt>"Email"</dt>
-                    <dd>{v.email}</dd>
+                    <dd>{v.email.clone()}</dd>
                     <dt>"Status"</dt>
                     <dd>{if v.verified { "Verified" } else { "Not verified" }}</dd>
                 </dl>
@@ -26,7 +28,7 @@ pub fn DashboardPage() -> impl IntoView {
                 view! {
                     <section aria-labelledby="billing-title">
                         <h2 id="billing-title">"Billing"</h2>
-                        <p>"Billing arrives with the Paddle integration."</p>
+                        <Billing email=v.email />
                     </section>
                 }.into_any()
             } else {
@@ -41,5 +43,85 @@ pub fn DashboardPage() -> impl IntoView {
                 }.into_any()
             }}
         })}
+    }
+}
+
+/// The billing section of a verified user, from the view the server loaded.
+#[component]
+fn Billing(email: String) -> impl IntoView {
+    match use_context::<BillingView>() {
+        Some(BillingView::Customer { subscriptions }) => view! {
+            <PortalActions>
+                <PortalButton action=PortalAction::Overview label="Manage subscription" primary=true />
+                <noscript><p class="hint">"Opening the billing portal needs JavaScript."</p></noscript>
+                {if subscriptions.is_empty() {
+                    view! { <p>"You have no subscriptions."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="subscriptions" aria-label="Your subscriptions">
+                            {subscriptions.into_iter().map(|s| view! { <Subscription s /> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </PortalActions>
+        }
+        .into_any(),
+        Some(BillingView::NoCustomer { checkout_url }) => view! {
+            <div class="callout" aria-labelledby="subscribe-title">
+                <h3 id="subscribe-title">"Subscribe first"</h3>
+                <p>
+                    "No Paddle customer uses " <strong>{email}</strong>
+                    " yet. Once you subscribe with this email, your subscriptions show here and you can manage them."
+                </p>
+                {match checkout_url {
+                    Some(url) => view! { <p><a class="button" href=url>"Subscribe"</a></p> }.into_any(),
+                    None => view! { <p>"Subscribe from the product's pricing page."</p> }.into_any(),
+                }}
+            </div>
+        }
+        .into_any(),
+        Some(BillingView::Unavailable) | None => view! {
+            <p role="alert">"Your subscriptions cannot be shown right now. Reload the page in a moment."</p>
+        }
+        .into_any(),
+    }
+}
+
+/// One subscription: what it is, its state in words, and its deep-link buttons.
+#[component]
+fn Subscription(s: SubscriptionView) -> impl IntoView {
+    let title_id = format!("sub-{}", s.id);
+    let labelled_by = title_id.clone();
+    let name = s.product.clone();
+    view! {
+        <li class="subscription" aria-labelledby=labelled_by data-subscription-id=s.id.clone()>
+            <h3 id=title_id>{s.product}</h3>
+            <dl class="facts">
+                <dt>"Plan"</dt>
+                <dd>{s.price}</dd>
+                <dt>"Status"</dt>
+                <dd class="subscription-status">{s.status}</dd>
+                {s.next_bill.map(|d| view! { <dt>"Next bill"</dt><dd>{d}</dd> })}
+            </dl>
+            {s.note.map(|n| view! { <p class="subscription-note">{n}</p> })}
+            <div class="subscription-actions">
+                {s.can_cancel.then(|| view! {
+                    <PortalButton
+                        action=PortalAction::Cancel
+                        label="Cancel"
+                        subscription=s.id.clone()
+                        described=format!("Cancel {name}")
+                    />
+                })}
+                {s.can_update_payment.then(|| view! {
+                    <PortalButton
+                        action=PortalAction::UpdatePaymentMethod
+                        label="Update payment method"
+                        subscription=s.id.clone()
+                        described=format!("Update payment method for {name}")
+                    />
+                })}
+            </div>
+        </li>
     }
 }

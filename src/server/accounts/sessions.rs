@@ -1,7 +1,8 @@
 //! Sessions in the app's own database: the sqlx store for whichever backend is in use,
 //! behind one type, plus the cookie settings and the expired-session sweeper.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use tower_sessions::cookie::SameSite;
@@ -21,56 +22,104 @@ pub const COOKIE: &str = "paddock_session";
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The session store on the app's database (SQLite or Postgres).
+///
+/// With an inactivity expiry every request saves its session, only to push the expiry
+/// forward: a database write per signed-in request. This store skips that write when the
+/// session's data is what `load` read and the stored expiry is less than
+/// [`TOUCH_EVERY`] older than the new one, so a busy session is written about once an
+/// hour (the expiry may then count from up to an hour before the last visit).
 #[derive(Clone, Debug)]
-pub enum Store {
+pub struct Store {
+    backend: Backend,
+    /// What `load` read, per session, until the matching `save` or `delete`.
+    loaded: Arc<Mutex<HashMap<Id, Record>>>,
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
     Sqlite(SqliteStore),
     Postgres(PostgresStore),
 }
 
+/// How far a session's stored expiry may lag behind before a save writes it.
+pub const TOUCH_EVERY: Duration = Duration::hours(1);
+
+/// Beyond this many loads without a save (requests that failed midway), forget them all.
+const MAX_TRACKED: usize = 10_000;
+
 impl Store {
     pub fn new(db: &Database) -> Self {
-        match db {
-            Database::Sqlite(pool) => Self::Sqlite(SqliteStore::new(pool.clone())),
-            Database::Postgres(pool) => Self::Postgres(PostgresStore::new(pool.clone())),
+        let backend = match db {
+            Database::Sqlite(pool) => Backend::Sqlite(SqliteStore::new(pool.clone())),
+            Database::Postgres(pool) => Backend::Postgres(PostgresStore::new(pool.clone())),
+        };
+        Self {
+            backend,
+            loaded: Arc::default(),
         }
     }
 
     /// Creates the store's own table (and schema on Postgres) when missing.
     pub async fn migrate(&self) -> Result<(), sqlx::Error> {
-        match self {
-            Self::Sqlite(s) => s.migrate().await,
-            Self::Postgres(s) => s.migrate().await,
+        match &self.backend {
+            Backend::Sqlite(s) => s.migrate().await,
+            Backend::Postgres(s) => s.migrate().await,
         }
+    }
+
+    fn tracked(&self) -> std::sync::MutexGuard<'_, HashMap<Id, Record>> {
+        self.loaded.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether saving `record` would change nothing but a recent expiry.
+    fn only_touches(&self, record: &Record) -> bool {
+        self.tracked().remove(&record.id).is_some_and(|stored| {
+            stored.data == record.data
+                && stored.expiry_date <= record.expiry_date
+                && record.expiry_date - stored.expiry_date < TOUCH_EVERY
+        })
     }
 }
 
 #[async_trait]
 impl SessionStore for Store {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(s) => s.create(record).await,
-            Self::Postgres(s) => s.create(record).await,
+        match &self.backend {
+            Backend::Sqlite(s) => s.create(record).await,
+            Backend::Postgres(s) => s.create(record).await,
         }
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(s) => s.save(record).await,
-            Self::Postgres(s) => s.save(record).await,
+        if self.only_touches(record) {
+            return Ok(());
+        }
+        match &self.backend {
+            Backend::Sqlite(s) => s.save(record).await,
+            Backend::Postgres(s) => s.save(record).await,
         }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Self::Sqlite(s) => s.load(id).await,
-            Self::Postgres(s) => s.load(id).await,
+        let record = match &self.backend {
+            Backend::Sqlite(s) => s.load(id).await,
+            Backend::Postgres(s) => s.load(id).await,
+        }?;
+        if let Some(record) = &record {
+            let mut tracked = self.tracked();
+            if tracked.len() >= MAX_TRACKED {
+                tracked.clear();
+            }
+            tracked.insert(*id, record.clone());
         }
+        Ok(record)
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(s) => s.delete(id).await,
-            Self::Postgres(s) => s.delete(id).await,
+        self.tracked().remove(id);
+        match &self.backend {
+            Backend::Sqlite(s) => s.delete(id).await,
+            Backend::Postgres(s) => s.delete(id).await,
         }
     }
 }
@@ -78,9 +127,9 @@ impl SessionStore for Store {
 #[async_trait]
 impl ExpiredDeletion for Store {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(s) => s.delete_expired().await,
-            Self::Postgres(s) => s.delete_expired().await,
+        match &self.backend {
+            Backend::Sqlite(s) => s.delete_expired().await,
+            Backend::Postgres(s) => s.delete_expired().await,
         }
     }
 }
@@ -112,3 +161,6 @@ pub fn layer(db: &Database, settings: &Arc<Settings>) -> SessionManagerLayer<Sto
         // (guests have empty sessions, which are never saved).
         .with_always_save(true)
 }
+
+#[cfg(test)]
+mod tests;

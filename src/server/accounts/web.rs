@@ -14,6 +14,7 @@ use leptos::prelude::{ServerFnError, provide_context, use_context};
 use leptos_axum::ResponseOptions;
 
 use crate::api::codes::AuthError;
+use crate::app::billing::BillingView;
 use crate::app::pages::dev_mail::Outbox;
 use crate::app::session::Viewer;
 use crate::server::accounts::sessions::{self, Store};
@@ -151,7 +152,7 @@ pub fn login_url(next: &str) -> String {
 }
 
 /// Per page render: tells the pages who is visiting, and hands over page data that a
-/// middleware loaded (the outbox at `/dev/mail`).
+/// middleware loaded (the outbox at `/dev/mail`, the dashboard's billing view).
 pub fn provide_page_context() {
     let Some(parts) = use_context::<Parts>() else {
         return;
@@ -168,6 +169,9 @@ pub fn provide_page_context() {
     }
     if let Some(outbox) = parts.extensions.get::<Outbox>() {
         provide_context(outbox.clone());
+    }
+    if let Some(billing) = parts.extensions.get::<BillingView>() {
+        provide_context(billing.clone());
     }
 }
 

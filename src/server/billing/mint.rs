@@ -39,48 +39,37 @@ pub async fn mint(
         return Err(PortalError::Unverified);
     }
     let mut audit = Audit::new(user.id, request);
-    let customer = match mirror::customer_by_email(portal.db, user.email.as_str()).await {
-        Ok(Some(c)) => c,
+    let lookup = mirror::customer_and_subscription_ids(portal.db, user.email.as_str()).await;
+    let (customer, subscriptions) = match lookup {
+        Ok(Some(found)) => found,
         Ok(None) => {
             return Err(audit
                 .fail(portal.db, "no_customer", PortalError::NoCustomer)
                 .await);
         }
         Err(e) => {
-            tracing::error!(error = %e, "portal: customer lookup failed");
+            tracing::error!(error = %e, "portal: mirror lookup failed");
             return Err(PortalError::Unavailable);
         }
     };
-    audit.row.customer_id = Some(customer.id.clone());
-    let subscriptions = mirror::subscriptions_for(portal.db, &customer.id)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "portal: subscription lookup failed");
-            PortalError::Unavailable
-        })?;
+    audit.row.customer_id = Some(customer.clone());
     let ids: Vec<String> = match request {
-        Request::Session => subscriptions
-            .into_iter()
-            .take(MAX_SUBSCRIPTIONS)
-            .map(|s| s.id)
-            .collect(),
+        Request::Session => subscriptions.into_iter().take(MAX_SUBSCRIPTIONS).collect(),
         Request::Link {
             subscription_id, ..
-        } if subscriptions.iter().any(|s| &s.id == subscription_id) => {
-            vec![subscription_id.clone()]
-        }
+        } if subscriptions.contains(subscription_id) => vec![subscription_id.clone()],
         Request::Link { .. } => {
             let e = PortalError::SubscriptionNotFound;
             return Err(audit.fail(portal.db, "subscription_not_found", e).await);
         }
     };
     let (Ok(customer_id), Ok(ids)) = (
-        CustomerId::parse(customer.id.clone()),
+        CustomerId::parse(customer.clone()),
         ids.into_iter()
             .map(SubscriptionId::parse)
             .collect::<Result<Vec<_>, _>>(),
     ) else {
-        tracing::error!(customer_id = %customer.id, "portal: malformed id in the mirror");
+        tracing::error!(customer_id = %customer, "portal: malformed id in the mirror");
         return Err(audit
             .fail(portal.db, "failed", PortalError::Unavailable)
             .await);

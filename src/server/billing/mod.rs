@@ -4,6 +4,7 @@
 //! against the allowlist, then handed back and forgotten (never logged or stored).
 
 pub mod allow;
+pub mod dashboard;
 mod mint;
 
 use std::time::Duration;

@@ -156,6 +156,30 @@ pub async fn customer_by_email(
     })
 }
 
+/// For a portal mint, in one query: the customer whose email is `email` (as
+/// [`customer_by_email`] picks it) and the ids of its subscriptions, most recently
+/// created first.
+pub async fn customer_and_subscription_ids(
+    db: &Database,
+    email: &str,
+) -> Result<Option<(String, Vec<String>)>, sqlx::Error> {
+    let sql = "SELECT c.id, s.id FROM customers c \
+               LEFT JOIN subscriptions s ON s.customer_id = c.id \
+               WHERE c.id = (SELECT id FROM customers WHERE email = $1 \
+                             ORDER BY updated_at DESC, id LIMIT 1) \
+               ORDER BY s.created_at DESC, s.id DESC";
+    let email = email::normalize(email);
+    let rows: Vec<(String, Option<String>)> = on_pool!(db, |pool| {
+        sqlx::query_as(sql).bind(&email).fetch_all(pool).await
+    })?;
+    let Some((customer, _)) = rows.first() else {
+        return Ok(None);
+    };
+    let customer = customer.clone();
+    let ids = rows.into_iter().filter_map(|(_, sub)| sub).collect();
+    Ok(Some((customer, ids)))
+}
+
 /// The customer with Paddle id `id`.
 pub async fn customer_by_id(db: &Database, id: &str) -> Result<Option<CustomerRow>, sqlx::Error> {
     let sql = "SELECT id, email, name, status, updated_at, occurred_at_us FROM customers \

@@ -59,6 +59,9 @@ pub struct LocalPaddle {
 pub struct LivePaddle {
     pub api_key: SecretString,
     pub environment: PaddleEnvironment,
+    /// `PADDLE_CHECKOUT_URL`: where the dashboard sends a user who has no Paddle customer
+    /// yet (your pricing or checkout page); without it the panel names no link.
+    pub checkout_url: Option<url::Url>,
 }
 
 /// Local emulator or real Paddle; decided by whether `PADDLE_API_KEY` is set.
@@ -113,6 +116,7 @@ impl PaddleSettings {
                 PaddleMode::Live(LivePaddle {
                     api_key: SecretString::from(key),
                     environment,
+                    checkout_url: checkout_url(src.get("PADDLE_CHECKOUT_URL"))?,
                 })
             }
             None => {
@@ -208,6 +212,26 @@ fn parse_environment(raw: Option<String>) -> Result<PaddleEnvironment, SettingsE
             "PADDLE_ENV",
             "must be `sandbox` or `production` when PADDLE_API_KEY is set",
         )),
+    }
+}
+
+/// An absolute `https` URL (or `http` on loopback, for a local shop), or nothing.
+fn checkout_url(raw: Option<String>) -> Result<Option<url::Url>, SettingsError> {
+    let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let bad = || {
+        SettingsError::new(
+            "PADDLE_CHECKOUT_URL",
+            "must be an absolute https URL (your pricing or checkout page)",
+        )
+    };
+    let url = url::Url::parse(raw.trim()).map_err(|_| bad())?;
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    match url.scheme() {
+        "https" => Ok(Some(url)),
+        "http" if loopback => Ok(Some(url)),
+        _ => Err(bad()),
     }
 }
 

@@ -9,7 +9,7 @@ use axum::response::Response;
 
 use super::auth;
 use super::reply::{ApiError, RequestId};
-use crate::control::Call;
+use crate::control::{Call, MintedSession};
 use crate::emulator::Shared;
 use crate::state::entities::{now, rfc3339_micros};
 
@@ -21,7 +21,8 @@ fn request_id(request: &Request) -> RequestId {
         .unwrap_or_else(RequestId::new)
 }
 
-/// Records the call (method, path, final status) for `GET /_emulator/calls`.
+/// Records the call (method, path, final status, the session it minted if any) for
+/// `GET /_emulator/calls`.
 pub(super) async fn record_call(
     State(shared): State<Arc<Shared>>,
     request: Request,
@@ -35,6 +36,7 @@ pub(super) async fn record_call(
         path,
         status: response.status().as_u16(),
         at: rfc3339_micros(now()),
+        portal_session: response.extensions().get::<MintedSession>().cloned(),
     });
     response
 }

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::customers::not_found;
 use super::reply::{ApiError, Reply, RequestId, field, respond};
+use crate::control::MintedSession;
 use crate::emulator::Shared;
 
 /// `subscription_ids`' `maxItems` in `customer-portal-session-create`.
@@ -89,10 +90,23 @@ pub(super) async fn create(
     Path(customer_id): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(&request_id, create_session(&shared, &customer_id, &body))
+    let mut minted = None;
+    let mut response = respond(
+        &request_id,
+        create_session(&shared, &customer_id, &body, &mut minted),
+    );
+    if let Some(minted) = minted {
+        response.extensions_mut().insert(minted);
+    }
+    response
 }
 
-fn create_session(shared: &Shared, customer_id: &str, body: &[u8]) -> Result<Reply, ApiError> {
+fn create_session(
+    shared: &Shared,
+    customer_id: &str,
+    body: &[u8],
+    minted: &mut Option<MintedSession>,
+) -> Result<Reply, ApiError> {
     let ids = parse_body(body)?;
     let customer = CustomerId::parse(customer_id)
         .ok()
@@ -120,6 +134,15 @@ fn create_session(shared: &Shared, customer_id: &str, body: &[u8]) -> Result<Rep
     let session = shared.links.session(&customer, &ids);
     tracing::info!(customer_id = %customer, session_id = %session.id, subscriptions = ids.len(), "portal session minted");
     let data = serde_json::to_value(&session).map_err(|_| ApiError::internal())?;
+    *minted = Some(MintedSession {
+        id: session.id.to_string(),
+        subscription_ids: session
+            .urls
+            .subscriptions
+            .iter()
+            .map(|s| s.id.to_string())
+            .collect(),
+    });
     Ok(Reply::One(StatusCode::CREATED, data))
 }
 

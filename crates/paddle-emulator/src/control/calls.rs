@@ -16,6 +16,18 @@ pub(crate) struct Call {
     pub(crate) status: u16,
     /// RFC 3339, when the answer was sent.
     pub(crate) at: String,
+    /// For a portal session it minted: which one, and for which subscriptions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) portal_session: Option<MintedSession>,
+}
+
+/// What the call log may say about a minted portal session: its id and the
+/// subscriptions it has deep links for, never a link (each carries a one-time token).
+/// The portal-session handler leaves it in the response's extensions.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct MintedSession {
+    pub(crate) id: String,
+    pub(crate) subscription_ids: Vec<String>,
 }
 
 /// The API calls received so far.

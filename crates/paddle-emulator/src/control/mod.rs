@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-pub(crate) use calls::{Call, CallLog};
+pub(crate) use calls::{Call, CallLog, MintedSession};
 pub(crate) use faults::Faults;
 
 use crate::billing::BillingError;

@@ -106,3 +106,35 @@ async fn destinations_and_seed_check_their_input() {
         "seeding sends no webhooks"
     );
 }
+
+#[tokio::test]
+async fn calls_name_each_minted_session_and_its_subscriptions_but_no_link() {
+    let app = spawn().await;
+    let (customer, sub) = app.checkout("jo@example.com").await;
+    let minted = app.portal_session(&customer, &[&sub]).await;
+    app.post(&format!("/customers/{customer}/portal-sessions"), "{}")
+        .await;
+    // A refused mint (a subscription of nobody) records no session.
+    app.post(
+        &format!("/customers/{customer}/portal-sessions"),
+        r#"{"subscription_ids": ["sub_01h04vsc0qhwtsbsxh3422wjs4"]}"#,
+    )
+    .await;
+    let calls = app.inspect("calls").await;
+    let sessions: Vec<&serde_json::Value> = calls
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["portal_session"])
+        .collect();
+    assert_eq!(sessions.len(), 3);
+    assert_eq!(
+        *sessions[0],
+        json!({"id": minted["data"]["id"], "subscription_ids": [sub]})
+    );
+    assert_eq!(sessions[1]["subscription_ids"], json!([]));
+    assert!(sessions[2].is_null(), "{}", sessions[2]);
+    let text = calls.to_string();
+    assert!(!text.contains("token"), "{text}");
+    assert!(!text.contains("http"), "{text}");
+}

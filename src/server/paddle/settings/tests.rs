@@ -136,3 +136,34 @@ fn debug_output_redacts_secrets() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_checkout_url_must_be_https() {
+    let live = [
+        ("PADDLE_API_KEY", SANDBOX_KEY),
+        ("PADDLE_ENV", "sandbox"),
+        ("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_x"),
+    ];
+    let with = |url: &'static str| {
+        let mut pairs = live.to_vec();
+        pairs.push(("PADDLE_CHECKOUT_URL", url));
+        load(&pairs)
+    };
+    let checkout = |s: PaddleSettings| match s.mode {
+        PaddleMode::Live(live) => live.checkout_url.map(|u| u.to_string()),
+        PaddleMode::Local(_) => panic!("live mode"),
+    };
+    assert_eq!(checkout(load(&live).expect("loads")), None);
+    assert_eq!(
+        checkout(with("https://shop.example.com/pricing").expect("loads")).as_deref(),
+        Some("https://shop.example.com/pricing")
+    );
+    for bad in [
+        "http://shop.example.com/",
+        "javascript:alert(1)",
+        "/pricing",
+    ] {
+        let err = with(bad).expect_err(bad);
+        assert_eq!(err.var, "PADDLE_CHECKOUT_URL", "{bad}");
+    }
+}

@@ -1,0 +1,118 @@
+// What both benchmarks share: a keep-alive HTTP client, the release server on free
+// loopback ports, and a closed-loop load runner. Node built-ins only.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, openSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const BIN = path.join(ROOT, 'target/release/paddock');
+// Concurrent clients: BENCH_CONCURRENCY, else the benchmark's own default; at most 64.
+export let C = 16;
+export function clients(byDefault) {
+  C = Math.min(Number(process.env.BENCH_CONCURRENCY ?? byDefault), 64);
+  return C;
+}
+export const API_KEY = 'pdl_sdbx_apikey_01localpaddleemulator00000_LocalEmulatorNotSecret';
+const PHASE_LIMIT_MS = 120_000;
+
+const freePort = () => new Promise((resolve, reject) => {
+  const srv = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = srv.address();
+    srv.close(() => resolve(port));
+  }).on('error', reject);
+});
+
+export const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+export function request(port, method, pathname, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: pathname, agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.setTimeout(15_000, () => req.destroy(new Error(`${method} ${pathname}: timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// The release server on free ports, local mode, RUST_LOG=warn, plus `env`.
+export async function startServer(env = {}) {
+  const data = mkdtempSync(path.join(os.tmpdir(), 'paddock-bench-'));
+  const [port, emulatorPort] = [await freePort(), await freePort()];
+  const log = openSync(path.join(data, 'server.log'), 'w');
+  const all = {
+    PATH: process.env.PATH, RUST_LOG: 'warn', PADDOCK_DATA_DIR: data,
+    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: path.join(ROOT, 'target/site'),
+    LEPTOS_OUTPUT_NAME: 'paddock', PADDLE_EMULATOR_ADDR: `127.0.0.1:${emulatorPort}`, ...env,
+  };
+  const child = spawn(BIN, ['serve'], { env: all, stdio: ['ignore', log, log] });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited; see ${data}/server.log`);
+    try { if ((await request(port, 'GET', '/readyz')).status === 200) break; } catch { /* not yet */ }
+    if (Date.now() > deadline) { child.kill('SIGTERM'); throw new Error('server not ready in 30 s'); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    rmSync(data, { recursive: true, force: true });
+  };
+  return { port, emulatorPort, stop };
+}
+
+function summary(latencies, failed, started) {
+  const secs = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+  return { done: latencies.length, failed, perSec: latencies.length / secs, p50: pct(50), p99: pct(99) };
+}
+
+// Runs `count` requests with C clients, each sending its next as soon as the last is
+// answered; a status other than `ok` counts as failed.
+export async function load(count, send, ok = 200) {
+  const latencies = [];
+  let next = 0;
+  let failed = 0;
+  const started = process.hrtime.bigint();
+  const limit = Date.now() + PHASE_LIMIT_MS;
+  const worker = async () => {
+    while (next < count && Date.now() < limit) {
+      const i = next++;
+      const t0 = process.hrtime.bigint();
+      const res = await send(i);
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (res.status !== ok) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: C }, worker));
+  return summary(latencies, failed, started);
+}
+
+// The same, paced: C clients share `perSec` requests a second on a fixed schedule (a
+// client that falls behind sends at once). Below saturation, latency is the path's own
+// cost rather than the queue in front of the cores.
+export async function paced(count, perSec, send, ok = 200) {
+  const latencies = [];
+  let failed = 0;
+  const t0 = Date.now() + 50;
+  const started = process.hrtime.bigint();
+  const worker = async (k) => {
+    for (let j = k; j < count; j += C) {
+      const wait = t0 + (j * 1000) / perSec - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const start = process.hrtime.bigint();
+      const res = await send(j);
+      latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (res.status !== ok) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: C }, (_, k) => worker(k)));
+  return summary(latencies, failed, started);
+}
+
+export const fmt = (r) => `${r.perSec.toFixed(0).padStart(6)}/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.done} done, ${r.failed} failed)`;

@@ -1,0 +1,108 @@
+// Portal mints through the app against the same mints made directly on the emulator, in
+// one run: `POST /api/portal/session` with signed-in users (auth, mirror lookups, the
+// Paddle call, the allowlist, the audit row) versus `POST /customers/{id}/portal-sessions`
+// on the app's embedded emulator. The difference at p50 is what the app adds.
+// Node built-ins only; loopback only; bounded in count and time.
+//
+//   node bench/portal.mjs          (bench/run.sh portal builds what is missing first)
+//   BENCH_MINTS=2000 BENCH_CONCURRENCY=32 node bench/portal.mjs
+import os from 'node:os';
+
+import { API_KEY, agent, clients, fmt, load, paced, request, startServer } from './lib.mjs';
+
+const N = Math.min(Number(process.env.BENCH_MINTS ?? 2000), 20000);
+const C = clients(32);
+const USERS = C;
+const BUDGET_MS = 2; // the issue's bound on what the app may add at p50
+const PASSWORD = 'correct horse battery';
+
+const form = (fields) => new URLSearchParams(fields).toString();
+
+// A verified, signed-in user with a customer and one subscription in the mirror:
+// sign-up, the link from the local outbox, log-in, the emulator's checkout.
+async function subscriber(server, i) {
+  const origin = `http://127.0.0.1:${server.port}`;
+  const post = (p, fields, extra = {}) => request(server.port, 'POST', p, form(fields), {
+    'content-type': 'application/x-www-form-urlencoded', origin, ...extra,
+  });
+  const email = `bench-${process.pid}-${i}@example.com`;
+  const signup = await post('/api/auth/signup', { email, password: PASSWORD });
+  if (signup.status !== 200 && signup.status !== 303) throw new Error(`sign-up ${email}: HTTP ${signup.status}`);
+  const outbox = (await request(server.port, 'GET', '/dev/mail')).body;
+  const item = outbox.split('<li').find((li) => li.includes(email));
+  const token = item?.match(/verify-email\?token=([A-Za-z0-9_-]+)/)?.[1];
+  if (!token) throw new Error(`no verification link for ${email}`);
+  await post('/api/auth/verify-email', { token });
+  const login = await post('/api/auth/login', { email, password: PASSWORD });
+  const cookie = (login.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+  if (!cookie) throw new Error(`log-in ${email}: HTTP ${login.status}, no session cookie`);
+  const bought = await request(server.emulatorPort, 'POST', '/_emulator/checkout',
+    JSON.stringify({ email }), { 'content-type': 'application/json' });
+  if (bought.status !== 201) throw new Error(`checkout ${email}: HTTP ${bought.status}`);
+  const { customer_id, subscription_id } = JSON.parse(bought.body);
+  const headers = { origin, cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  // The webhooks are asynchronous: wait until the mirror lets this user mint.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const res = await request(server.port, 'POST', '/api/portal/session', '', headers);
+    if (res.status === 200) break;
+    if (Date.now() > deadline) throw new Error(`${email}: no mint after 10 s (HTTP ${res.status} ${res.body})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { headers, customer_id, subscription_id };
+}
+
+console.log(`paddock release build, SQLite, loopback, ${N} mints per phase, ${C} concurrent clients, ${USERS} signed-in users, RUST_LOG=warn, ${os.cpus().length} CPUs`);
+// The limits would otherwise stop a benchmark, which is what they are for.
+const server = await startServer({ PORTAL_MINTS_PER_MINUTE: '100000', SIGNUPS_PER_HOUR: '100000' });
+let code = 1;
+try {
+  const users = [];
+  for (let i = 0; i < USERS; i++) users.push(await subscriber(server, i));
+  const direct = (i) => {
+    const u = users[i % USERS];
+    return request(server.emulatorPort, 'POST', `/customers/${u.customer_id}/portal-sessions`,
+      JSON.stringify({ subscription_ids: [u.subscription_id] }),
+      { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', 'paddle-version': '1' });
+  };
+  const viaApp = (i) => request(server.port, 'POST', '/api/portal/session', '', users[i % USERS].headers);
+  await load(200, direct, 201); // warm-up, both paths
+  await load(200, viaApp, 200);
+  // Alternate the phases so drift on a noisy machine hits both alike.
+  const half = Math.floor(N / 2);
+  const merge = (x, y) => ({
+    done: x.done + y.done, failed: x.failed + y.failed,
+    perSec: (x.done + y.done) / (x.done / x.perSec + y.done / y.perSec),
+    p50: (x.p50 + y.p50) / 2, p99: Math.max(x.p99, y.p99),
+  });
+  const d1 = await load(half, direct, 201);
+  const a1 = await load(half, viaApp, 200);
+  const d2 = await load(N - half, direct, 201);
+  const a2 = await load(N - half, viaApp, 200);
+  const d = merge(d1, d2);
+  const a = merge(a1, a2);
+  console.log(`saturated: ${C} clients, each sending its next mint as soon as the last is answered`);
+  console.log(`  emulator direct  ${fmt(d)}`);
+  console.log(`  through the app  ${fmt(a)}`);
+  console.log(`  ratio app/direct throughput: ${(a.perSec / d.perSec).toFixed(3)}`);
+  console.log(`  p50 difference: ${(a.p50 - d.p50).toFixed(2)} ms (at saturation p50 ≈ ${C} / throughput: the app's path holds the direct call plus its own work)`);
+  // Paced at half of what the app sustained, the same rate for both paths.
+  const rate = Math.max(50, Math.floor(a.perSec / 2));
+  const pd1 = await paced(half, rate, direct, 201);
+  const pa1 = await paced(half, rate, viaApp, 200);
+  const pd2 = await paced(N - half, rate, direct, 201);
+  const pa2 = await paced(N - half, rate, viaApp, 200);
+  const pd = merge(pd1, pd2);
+  const pa = merge(pa1, pa2);
+  const added = pa.p50 - pd.p50;
+  console.log(`paced: ${C} clients sharing ${rate} mints/s (half the app's saturated throughput), both paths`);
+  console.log(`  emulator direct  ${fmt(pd)}`);
+  console.log(`  through the app  ${fmt(pa)}`);
+  console.log(`  app adds at p50: ${added.toFixed(2)} ms (budget < ${BUDGET_MS} ms): ${added < BUDGET_MS ? 'within' : 'OVER'}`);
+  const all = [d, a, pd, pa];
+  code = all.every((r) => r.failed === 0 && r.done === N) && added < BUDGET_MS ? 0 : 1;
+} finally {
+  await server.stop();
+  agent.destroy();
+}
+process.exit(code);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make bench`: figures of the release server over loopback; not a test.
+#   bench/run.sh webhooks   signed webhooks per second and p50/p99, SQLite and (with
+#                           BENCH_POSTGRES_URL or TEST_POSTGRES_URL) Postgres, next to
+#                           GET /healthz; BENCH_EVENTS (2000), BENCH_CONCURRENCY (16)
+#   bench/run.sh portal     POST /api/portal/session with signed-in users against the same
+#                           mints made directly on the embedded emulator, saturated and
+#                           paced; BENCH_MINTS (2000), BENCH_CONCURRENCY (32)
+set -euo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+cd "$ROOT"
+
+case "${1:-}" in
+  webhooks | portal) ;;
+  *) die "usage: bench/run.sh webhooks|portal" ;;
+esac
+command -v node >/dev/null || die "the benchmark needs Node.js"
+if [ ! -x target/release/paddock ] || [ ! -d target/site/pkg ]; then
+  say "no release build yet: cargo leptos build --release"
+  cargo leptos build --release
+fi
+exec timeout 600 node "bench/$1.mjs"

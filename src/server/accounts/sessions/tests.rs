@@ -1,0 +1,95 @@
+use tower_sessions::cookie::time::OffsetDateTime;
+
+use super::*;
+
+async fn store() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/s.db?mode=rwc", dir.path().display());
+    let db = Database::connect(&secrecy::SecretString::from(url))
+        .await
+        .expect("database");
+    let store = Store::new(&db);
+    store.migrate().await.expect("session table");
+    (store, dir)
+}
+
+fn record(value: i64, expiry: OffsetDateTime) -> Record {
+    let mut data = HashMap::new();
+    data.insert("k".to_owned(), serde_json::json!(value));
+    Record {
+        id: Id::default(),
+        data,
+        expiry_date: expiry,
+    }
+}
+
+/// What the database holds, read by a store that tracks nothing.
+async fn stored(store: &Store, id: &Id) -> Record {
+    let fresh = Store {
+        backend: store.backend.clone(),
+        loaded: Arc::default(),
+    };
+    fresh.load(id).await.expect("loads").expect("exists")
+}
+
+/// Whole seconds: the store keeps expiries to the second.
+fn secs(t: OffsetDateTime) -> i64 {
+    t.unix_timestamp()
+}
+
+#[tokio::test]
+async fn a_save_that_only_nudges_the_expiry_is_skipped() {
+    let (store, _dir) = store().await;
+    let start = OffsetDateTime::now_utc() + Duration::days(14);
+    let mut r = record(1, start);
+    store.create(&mut r).await.expect("created");
+    let mut loaded = store.load(&r.id).await.expect("loads").expect("exists");
+    loaded.expiry_date = start + Duration::minutes(10);
+    store.save(&loaded).await.expect("saved");
+    assert_eq!(secs(stored(&store, &r.id).await.expiry_date), secs(start));
+}
+
+#[tokio::test]
+async fn changed_data_an_old_expiry_or_no_load_are_written() {
+    let (store, _dir) = store().await;
+    let start = OffsetDateTime::now_utc() + Duration::days(14);
+    let mut r = record(1, start);
+    store.create(&mut r).await.expect("created");
+
+    let mut changed = store.load(&r.id).await.expect("loads").expect("exists");
+    changed.data.insert("k".into(), serde_json::json!(2));
+    store.save(&changed).await.expect("saved");
+    assert_eq!(stored(&store, &r.id).await.data["k"], 2);
+
+    let mut later = store.load(&r.id).await.expect("loads").expect("exists");
+    later.expiry_date = start + TOUCH_EVERY + Duration::minutes(1);
+    store.save(&later).await.expect("saved");
+    assert_eq!(
+        secs(stored(&store, &r.id).await.expiry_date),
+        secs(later.expiry_date)
+    );
+
+    // A save without a load before it (nothing to compare with) always writes.
+    let mut blind = later.clone();
+    blind.expiry_date = later.expiry_date + Duration::minutes(1);
+    store.save(&blind).await.expect("saved");
+    assert_eq!(
+        secs(stored(&store, &r.id).await.expiry_date),
+        secs(blind.expiry_date)
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_session_stays_deleted() {
+    let (store, _dir) = store().await;
+    let start = OffsetDateTime::now_utc() + Duration::days(14);
+    let mut r = record(1, start);
+    store.create(&mut r).await.expect("created");
+    store.load(&r.id).await.expect("loads").expect("exists");
+    store.delete(&r.id).await.expect("deleted");
+    assert!(
+        store.tracked().is_empty(),
+        "a delete forgets what was loaded"
+    );
+    assert!(store.load(&r.id).await.expect("loads").is_none());
+}
