@@ -28,10 +28,6 @@ pub enum ReconcileError {
     HttpClient(#[from] reqwest::Error),
     #[error("{0}")]
     Paddle(#[from] crate::server::paddle::PaddleStartError),
-    #[error(
-        "no Paddle emulator answers on {0} (PADDLE_EMULATOR_ADDR): start the app first (`paddock serve`)"
-    )]
-    EmulatorDown(std::net::SocketAddr),
     #[error("Paddle API: {0}")]
     Api(#[from] ClientError),
     #[error("Paddle API: {0} {1} has an updated_at out of range")]
@@ -94,17 +90,7 @@ impl fmt::Display for Summary {
 /// The CLI: the app's settings, database and Paddle client; progress and summary on stdout.
 pub async fn run(settings: &Settings) -> Result<Summary, ReconcileError> {
     let http = crate::server::state::http_client_with(settings.paddle.timeout)?;
-    let (client, emulator) = crate::server::paddle::client_only(settings, &http)?;
-    if let Some(addr) = emulator {
-        // Fail fast with advice, rather than a connection error per page.
-        let probe = tokio::time::timeout(
-            std::time::Duration::from_secs(2),
-            tokio::net::TcpStream::connect(addr),
-        );
-        if !matches!(probe.await, Ok(Ok(_))) {
-            return Err(ReconcileError::EmulatorDown(addr));
-        }
-    }
+    let client = crate::server::paddle::client_only(settings, &http).await?;
     println!("reconciling with Paddle ({})", settings.paddle.describe());
     let db = Database::connect(&settings.database_url).await?;
     let result = reconcile(&client, &db, &mut |line| println!("{line}")).await;

@@ -63,33 +63,49 @@ const INSERT: &str = "INSERT INTO portal_audit (user_id, actor, customer_id, kin
 
 /// Appends one row of a signed-in user.
 pub async fn record(db: &Database, row: &AuditRow) -> Result<(), sqlx::Error> {
-    let actor = user_actor(row.user_id);
-    on_pool!(db, |pool| {
-        sqlx::query(INSERT)
-            .bind(row.user_id)
-            .bind(&actor)
-            .bind(&row.customer_id)
-            .bind(&row.kind)
-            .bind(&row.subscription_id)
-            .bind(&row.outcome)
-            .bind(&row.paddle_request_id)
-            .bind(row.created_at)
-            .execute(pool)
-            .await
-            .map(|_| ())
-    })
+    insert(
+        db,
+        &AuditEntry {
+            user_id: Some(row.user_id),
+            actor: Some(user_actor(row.user_id)),
+            customer_id: row.customer_id.clone(),
+            kind: row.kind.clone(),
+            subscription_id: row.subscription_id.clone(),
+            outcome: row.outcome.clone(),
+            paddle_request_id: row.paddle_request_id.clone(),
+            created_at: row.created_at,
+        },
+    )
+    .await
 }
 
 /// Appends one operator row (`kind` `operator`, no `user_id`).
 pub async fn record_operator(db: &Database, row: &OperatorRow) -> Result<(), sqlx::Error> {
-    let subscriptions = (!row.subscription_ids.is_empty()).then(|| row.subscription_ids.join(","));
+    insert(
+        db,
+        &AuditEntry {
+            user_id: None,
+            actor: Some(row.actor.clone()),
+            customer_id: Some(row.customer_id.clone()),
+            kind: OPERATOR_KIND.into(),
+            subscription_id: (!row.subscription_ids.is_empty())
+                .then(|| row.subscription_ids.join(",")),
+            outcome: row.outcome.clone(),
+            paddle_request_id: row.paddle_request_id.clone(),
+            created_at: row.created_at,
+        },
+    )
+    .await
+}
+
+async fn insert(db: &Database, row: &AuditEntry) -> Result<(), sqlx::Error> {
     on_pool!(db, |pool| {
         sqlx::query(INSERT)
-            .bind(None::<i64>)
+            .bind(row.user_id)
             .bind(&row.actor)
             .bind(&row.customer_id)
-            .bind(OPERATOR_KIND)
-            .bind(&subscriptions)
+            .bind(&row.kind)
+            .bind(&row.subscription_id)
             .bind(&row.outcome)
             .bind(&row.paddle_request_id)
             .bind(row.created_at)

@@ -20,10 +20,6 @@ pub enum PortalSessionError {
     HttpClient(#[from] reqwest::Error),
     #[error("{0}")]
     Paddle(#[from] PaddleStartError),
-    #[error(
-        "no Paddle emulator answers on {0} (PADDLE_EMULATOR_ADDR): start the app first (`paddock serve`)"
-    )]
-    EmulatorDown(std::net::SocketAddr),
     #[error("database: {0}")]
     Database(#[from] DbError),
     #[error("reading the mirror: {0}")]

@@ -8,9 +8,6 @@ pub mod portal_session;
 mod print;
 mod prompt;
 
-use std::net::SocketAddr;
-use std::time::Duration;
-
 pub use error::PortalSessionError;
 pub use portal_session::PortalSessionArgs;
 
@@ -22,13 +19,6 @@ pub fn os_user() -> String {
         .map(|name| name.trim().to_owned())
         .find(|name| !name.is_empty())
         .unwrap_or_else(|| "unknown".to_owned())
-}
-
-/// Whether something accepts connections on `addr` within two seconds: in local mode a
-/// command fails fast with advice rather than with a connection error from the client.
-async fn answers(addr: SocketAddr) -> bool {
-    let probe = tokio::time::timeout(Duration::from_secs(2), tokio::net::TcpStream::connect(addr));
-    matches!(probe.await, Ok(Ok(_)))
 }
 
 /// Logs of an operator command go to stderr, since stdout carries what it prints (and

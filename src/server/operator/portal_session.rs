@@ -11,7 +11,7 @@ use paddle::time::OffsetDateTime;
 use paddle::{CustomerId, CustomerPortalSession, SubscriptionId};
 
 use super::error::PortalSessionError;
-use super::{answers, os_user, print, prompt};
+use super::{os_user, print, prompt};
 use crate::server::billing::PortalOrigin;
 use crate::server::db::Database;
 use crate::server::db::audit::{self, OperatorRow};
@@ -45,12 +45,7 @@ pub async fn run(settings: &Settings, args: &PortalSessionArgs) -> Result<(), Po
         .map_err(|e| PortalSessionError::CustomerId(args.customer.clone(), e))?;
     let subscriptions = subscription_ids(&args.subscriptions)?;
     let http = crate::server::state::http_client_with(settings.paddle.timeout)?;
-    let (client, emulator) = client_only(settings, &http)?;
-    if let Some(addr) = emulator
-        && !answers(addr).await
-    {
-        return Err(PortalSessionError::EmulatorDown(addr));
-    }
+    let client = client_only(settings, &http).await?;
     let origin = PortalOrigin::for_mode(&settings.paddle.mode, Some(client.base_url()));
     let db = Database::connect(&settings.database_url).await?;
     let operator = Operator {

@@ -33,6 +33,10 @@ pub enum PaddleStartError {
     Client(#[from] paddle::ClientError),
     #[error("Paddle base URL: {0}")]
     Url(#[from] url::ParseError),
+    #[error(
+        "no Paddle emulator answers on {0} (PADDLE_EMULATOR_ADDR): start the app first (`paddock serve`)"
+    )]
+    EmulatorDown(std::net::SocketAddr),
 }
 
 /// What request handlers need of Paddle; cheap to clone.
@@ -169,23 +173,37 @@ fn generate_webhook_secret() -> SecretString {
 }
 
 /// The API client alone, for tools such as `paddock reconcile`. In local mode it points
-/// at the emulator of the running app on `PADDLE_EMULATOR_ADDR` (returned too) and
-/// starts none of its own.
-pub fn client_only(
+/// at the emulator of the running app on `PADDLE_EMULATOR_ADDR`, starts none of its own,
+/// and fails fast with advice when nothing answers there (within two seconds) rather
+/// than with a connection error on the first call.
+pub async fn client_only(
     settings: &Settings,
     http: &reqwest::Client,
-) -> Result<(paddle::Client, Option<std::net::SocketAddr>), PaddleStartError> {
+) -> Result<paddle::Client, PaddleStartError> {
     match &settings.paddle.mode {
         PaddleMode::Live(live) => {
             let base = Url::parse(live.environment.api_base())?;
-            let client = paddle::Client::new(http.clone(), base, live.api_key.clone())?;
-            Ok((client, None))
+            Ok(paddle::Client::new(
+                http.clone(),
+                base,
+                live.api_key.clone(),
+            )?)
         }
         PaddleMode::Local(local) => {
             let addr = local.emulator_addr;
+            let probe = tokio::time::timeout(
+                std::time::Duration::from_secs(2),
+                tokio::net::TcpStream::connect(addr),
+            );
+            if !matches!(probe.await, Ok(Ok(_))) {
+                return Err(PaddleStartError::EmulatorDown(addr));
+            }
             let origin = Url::parse(&format!("http://{addr}"))?;
-            let client = paddle::Client::new(http.clone(), origin, local.api_keys[0].clone())?;
-            Ok((client, Some(addr)))
+            Ok(paddle::Client::new(
+                http.clone(),
+                origin,
+                local.api_keys[0].clone(),
+            )?)
         }
     }
 }
