@@ -32,7 +32,7 @@ async function subscriber(server, i) {
   const item = outbox.split('<li').find((li) => li.includes(email));
   const token = item?.match(/verify-email\?token=([A-Za-z0-9_-]+)/)?.[1];
   if (!token) throw new Error(`no verification link for ${email}`);
-  await post('/api/auth/verify-email', { token });
+  await post('/api/auth/verify-email', { token, password: PASSWORD });
   const login = await post('/api/auth/login', { email, password: PASSWORD });
   const cookie = (login.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
   if (!cookie) throw new Error(`log-in ${email}: HTTP ${login.status}, no session cookie`);

@@ -75,7 +75,10 @@ async fn no_response_or_log_line_contains_a_password_hash_or_token() {
     bodies.push(record(res).await);
     let verify = token_of(&outbox_link(&app, &email).await);
     let res = b
-        .post("/api/auth/verify-email", &[("token", &verify)])
+        .post(
+            "/api/auth/verify-email",
+            &[("token", &verify), ("password", first)],
+        )
         .await;
     bodies.push(record(res).await);
     let res = b

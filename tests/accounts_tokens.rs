@@ -28,9 +28,19 @@ async fn expired_reused_and_tampered_tokens_each_fail_with_their_message() {
         let fresh = unique_email();
         sign_up(&app, &fresh).await;
         let token = token_of(&outbox_link(&app, &fresh).await);
-        let ok = b.post("/api/auth/verify-email", &[("token", &token)]).await;
+        let ok = b
+            .post(
+                "/api/auth/verify-email",
+                &[("token", &token), ("password", PASSWORD)],
+            )
+            .await;
         assert_eq!(ok.status(), 200, "{backend:?}");
-        let reused = b.post("/api/auth/verify-email", &[("token", &token)]).await;
+        let reused = b
+            .post(
+                "/api/auth/verify-email",
+                &[("token", &token), ("password", PASSWORD)],
+            )
+            .await;
         assert_eq!(reused.status(), 400);
         assert!(
             reused
@@ -43,12 +53,18 @@ async fn expired_reused_and_tampered_tokens_each_fail_with_their_message() {
         let mut tampered = token.clone();
         tampered.replace_range(0..1, if token.starts_with('A') { "B" } else { "A" });
         let res = b
-            .post("/api/auth/verify-email", &[("token", &tampered)])
+            .post(
+                "/api/auth/verify-email",
+                &[("token", &tampered), ("password", PASSWORD)],
+            )
             .await;
         assert_eq!(res.status(), 400);
         assert!(res.text().await.expect("body").contains("not valid"));
         let res = b
-            .post("/api/auth/verify-email", &[("token", "garbage")])
+            .post(
+                "/api/auth/verify-email",
+                &[("token", "garbage"), ("password", PASSWORD)],
+            )
             .await;
         assert!(res.text().await.expect("body").contains("not valid"));
 
@@ -56,7 +72,12 @@ async fn expired_reused_and_tampered_tokens_each_fail_with_their_message() {
         sign_up(&app, &late).await;
         let token = token_of(&outbox_link(&app, &late).await);
         expire_all_tokens(&app.db).await;
-        let res = b.post("/api/auth/verify-email", &[("token", &token)]).await;
+        let res = b
+            .post(
+                "/api/auth/verify-email",
+                &[("token", &token), ("password", PASSWORD)],
+            )
+            .await;
         assert_eq!(res.status(), 400);
         assert!(
             res.text().await.expect("body").contains("expired"),

@@ -165,3 +165,71 @@ async fn twenty_concurrent_deliveries_of_one_event_apply_it_once() {
         assert_eq!(subscriptions(&app.db, &ctm).await.len(), 1);
     }
 }
+
+/// Two events for one subscription with the same `occurred_at`: the one with the greater
+/// `event_id` is applied, whichever arrives first, so every delivery order (and every
+/// instance) ends in the same row.
+#[tokio::test]
+async fn a_tie_in_occurred_at_is_decided_by_the_greater_event_id_in_any_arrival_order() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        for greater_first in [true, false] {
+            let (sub, ctm) = (fresh_id("sub"), fresh_id("ctm"));
+            let (low_id, high_id) = (fresh_id("evt"), fresh_id("evt"));
+            assert!(low_id < high_id, "fresh ids sort by creation");
+            let low = envelope(
+                "subscription.past_due",
+                &low_id,
+                T1,
+                subscription_data(&sub, &ctm, "past_due"),
+            );
+            let high = envelope(
+                "subscription.paused",
+                &high_id,
+                T1,
+                subscription_data(&sub, &ctm, "paused"),
+            );
+            let order = if greater_first {
+                [&high, &low]
+            } else {
+                [&low, &high]
+            };
+            for event in order {
+                assert_eq!(app.post_event(event).await, 200);
+            }
+            let rows = subscriptions(&app.db, &ctm).await;
+            assert_eq!(
+                rows[0].status, "paused",
+                "{backend:?}, greater first: {greater_first}"
+            );
+
+            let id = fresh_id("ctm");
+            let (low_id, high_id) = (fresh_id("evt"), fresh_id("evt"));
+            let low = envelope(
+                "customer.updated",
+                &low_id,
+                T1,
+                customer_data(&id, "a@x.io"),
+            );
+            let high = envelope(
+                "customer.updated",
+                &high_id,
+                T1,
+                customer_data(&id, "b@x.io"),
+            );
+            let order = if greater_first {
+                [&high, &low]
+            } else {
+                [&low, &high]
+            };
+            for event in order {
+                assert_eq!(app.post_event(event).await, 200);
+            }
+            let email = customer(&app.db, &id).await.expect("row").email;
+            assert_eq!(
+                email, "b@x.io",
+                "{backend:?}, greater first: {greater_first}"
+            );
+        }
+    }
+}

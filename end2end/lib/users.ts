@@ -25,8 +25,9 @@ export async function signUp(page: Page, email: string, verify: boolean) {
   if (!verify) return;
   await page.goto("/dev/mail");
   await page.getByRole("listitem").filter({ hasText: email }).getByRole("link").click();
+  await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Verify email" }).click();
-  await expect(page).toHaveURL(/\/login\?notice=verified$/);
+  await expect(page).toHaveURL(/\/dashboard\?notice=verified$/);
 }
 
 export async function logIn(page: Page, email: string) {

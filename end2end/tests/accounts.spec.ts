@@ -39,9 +39,25 @@ async function signUpVerifyLogInOut(page: Page, js: boolean) {
   await message.getByRole("link").click();
   await expect(page).toHaveURL(/\/verify-email\?token=/);
   await loaded(page, js);
+  // Verifying takes the password chosen at sign-up: a wrong one keeps the link usable
+  // and points to the reset, the way out for whoever did not choose it.
+  await page.getByLabel("Password").fill("not my password");
   await page.getByRole("button", { name: "Verify email" }).click();
-  await expect(page).toHaveURL(/\/login\?notice=verified$/);
+  await expect(page).toHaveURL(/\/verify-email\?token=.*error=verify_password$/);
+  await expect(page.getByRole("alert")).toContainText("reset the password");
+  await expect(page.getByRole("link", { name: "Reset the password" })).toBeVisible();
+  await loaded(page, js);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Verify email" }).click();
+  // Verified and signed in, in this browser only.
+  await expect(page).toHaveURL(/\/dashboard\?notice=verified$/);
   await expect(page.getByRole("status")).toHaveText("Your email is verified.");
+  await expect(page.getByRole("main").getByText("Verified", { exact: true })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
+
+  await loaded(page, js);
+  await nav.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=logged_out$/);
 
   // A wrong password first: an inline message that does not say which part was wrong.
   await loaded(page, js);
@@ -57,8 +73,6 @@ async function signUpVerifyLogInOut(page: Page, js: boolean) {
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Dashboard");
   await expect(page.getByRole("main").locator("dd", { hasText: email })).toBeVisible();
-  await expect(page.getByRole("main").getByText("Verified", { exact: true })).toBeVisible();
-  await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
   await expect(nav.getByText(email)).toBeVisible();
 
   await loaded(page, js);
@@ -69,7 +83,7 @@ async function signUpVerifyLogInOut(page: Page, js: boolean) {
   await expect(page).toHaveURL(/\/login\?next=\/dashboard$/);
 }
 
-test("a new user signs up, verifies by the mailed link, logs in and out", async ({ page }) => {
+test("a new user signs up, verifies by the mailed link with the password, logs in and out", async ({ page }) => {
   const problems = watchConsole(page);
   await signUpVerifyLogInOut(page, true);
   expect(problems).toEqual([]);
@@ -99,7 +113,58 @@ test("the dashboard sends guests to log in and back", async ({ page }) => {
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("a new user signs up, verifies, logs in and out with plain forms", async ({ page }) => {
+  test("a new user signs up, verifies with the password, logs in and out with plain forms", async ({ page }) => {
     await signUpVerifyLogInOut(page, false);
   });
+});
+
+test("an address signed up by someone else becomes its owner's through the reset", async ({ page }) => {
+  const email = freshEmail();
+  // Someone else signs up with the address and a password of their choosing.
+  await page.goto("/signup");
+  await loaded(page, true);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("squatter password");
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=verify_sent$/);
+
+  // The owner opens the link but does not know that password: the page offers the reset.
+  await page.goto("/dev/mail");
+  await page.getByRole("listitem").filter({ hasText: email }).getByRole("link").click();
+  await loaded(page, true);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Verify email" }).click();
+  await expect(page.getByRole("alert")).toContainText("reset the password");
+  await page.getByRole("link", { name: "Reset the password" }).click();
+  await loaded(page, true);
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect(page).toHaveURL(/\/forgot-password\?notice=reset_sent$/);
+  // The reset mail is sent in the background: look until it is there.
+  const resetMail = page
+    .getByRole("listitem")
+    .filter({ hasText: email })
+    .filter({ hasText: "Reset your Paddock password" });
+  await expect(async () => {
+    await page.goto("/dev/mail");
+    await expect(resetMail).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 10_000 });
+  await resetMail.getByRole("link").click();
+  await loaded(page, true);
+  await page.getByLabel("New password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=password_changed$/);
+
+  // The owner's password works and the address is verified; the squatter's is gone.
+  await loaded(page, true);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("squatter password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Invalid email or password.");
+  await loaded(page, true);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("main").getByText("Verified", { exact: true })).toBeVisible();
 });

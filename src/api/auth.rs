@@ -41,16 +41,19 @@ pub async fn log_out() -> Result<String, ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "auth/verify-email")]
-pub async fn verify_email(token: String) -> Result<String, ServerFnError> {
-    use crate::server::accounts;
-    let call = accounts::web::Call::gather().await?;
-    let result = accounts::verify_email(&call.auth.backend, &token).await;
-    let to = if call.auth.user.is_some() {
-        "/dashboard?notice=verified"
-    } else {
-        "/login?notice=verified"
+pub async fn verify_email(token: String, password: String) -> Result<String, ServerFnError> {
+    use crate::api::codes::AuthError;
+    use crate::server::accounts::{self, Failure};
+    let mut call = accounts::web::Call::gather().await?;
+    let result = accounts::verify_email(&mut call.auth, call.ip, &token, password).await;
+    // A wrong password leaves the link usable: back to the same page to try again.
+    let form = match &result {
+        Err(Failure::Refused(AuthError::VerifyPassword) | Failure::Limited(_)) => {
+            accounts::web::with_token("/verify-email", &token)
+        }
+        _ => "/verify-email".into(),
     };
-    call.answer(result.map(|()| to.into()), "/verify-email")
+    call.answer(result.map(|()| "/dashboard?notice=verified".into()), &form)
 }
 
 #[server(prefix = "/api", endpoint = "auth/resend-verification")]
@@ -88,8 +91,7 @@ pub async fn reset_password(token: String, password: String) -> Result<String, S
     // Only a bad password keeps the (still valid) link; other errors need a new one.
     let form = match &result {
         Err(Failure::Refused(AuthError::PasswordLength)) => {
-            let token: String = url::form_urlencoded::byte_serialize(token.as_bytes()).collect();
-            format!("/reset-password?token={token}")
+            accounts::web::with_token("/reset-password", &token)
         }
         _ => "/forgot-password".into(),
     };

@@ -8,7 +8,7 @@ pub enum AuthError {
     RateLimited,
     BadEmail,
     PasswordLength,
-    Taken,
+    VerifyPassword,
     TokenInvalid,
     TokenUsed,
     TokenExpired,
@@ -21,7 +21,7 @@ const ERRORS: [AuthError; 10] = [
     AuthError::RateLimited,
     AuthError::BadEmail,
     AuthError::PasswordLength,
-    AuthError::Taken,
+    AuthError::VerifyPassword,
     AuthError::TokenInvalid,
     AuthError::TokenUsed,
     AuthError::TokenExpired,
@@ -36,7 +36,7 @@ impl AuthError {
             Self::RateLimited => "rate_limited",
             Self::BadEmail => "bad_email",
             Self::PasswordLength => "password_length",
-            Self::Taken => "taken",
+            Self::VerifyPassword => "verify_password",
             Self::TokenInvalid => "token_invalid",
             Self::TokenUsed => "token_used",
             Self::TokenExpired => "token_expired",
@@ -56,7 +56,10 @@ impl AuthError {
             Self::RateLimited => "Too many attempts. Wait a few minutes, then try again.",
             Self::BadEmail => "Enter a valid email address.",
             Self::PasswordLength => "Use a password of 8 to 256 characters.",
-            Self::Taken => "An account with this email already exists. Log in instead.",
+            Self::VerifyPassword => {
+                "That is not this account's password. If you did not sign up yourself, or \
+                 forgot it, reset the password: that proves the address is yours."
+            }
             Self::TokenInvalid => "This link is not valid. Ask for a new one.",
             Self::TokenUsed => "This link has already been used. Ask for a new one.",
             Self::TokenExpired => "This link has expired. Ask for a new one.",
@@ -105,7 +108,8 @@ impl Notice {
     pub fn message(self) -> &'static str {
         match self {
             Self::VerifySent => {
-                "Account created. We sent you a link to verify your email: open it, then log in."
+                "Check your inbox: we sent a message to that address. To verify your email, \
+                 open its link and enter your password."
             }
             Self::Verified => "Your email is verified.",
             Self::ResetSent => {

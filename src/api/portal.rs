@@ -13,7 +13,7 @@ pub struct PortalUrl {
 #[server(prefix = "/api", endpoint = "portal/session")]
 pub async fn create_portal_session() -> Result<PortalUrl, ServerFnError> {
     use crate::server::billing::Request;
-    answer(Request::Session).await
+    answer(Ok(Request::Session)).await
 }
 
 #[server(prefix = "/api", endpoint = "portal/link")]
@@ -21,25 +21,39 @@ pub async fn create_portal_link(
     subscription_id: String,
     action: String,
 ) -> Result<PortalUrl, ServerFnError> {
-    use crate::server::billing::{LinkAction, Request};
-    match LinkAction::parse(&action) {
-        Some(action) => {
-            answer(Request::Link {
-                subscription_id,
-                action,
-            })
-            .await
-        }
-        None => answer_error(crate::server::billing::PortalError::BadAction),
-    }
+    use crate::server::billing::{LinkAction, PortalError, Request};
+    // Shapes at the boundary: a malformed id is never compared, audited or logged.
+    let request = match (
+        paddle::SubscriptionId::parse(subscription_id),
+        LinkAction::parse(&action),
+    ) {
+        (Err(_), _) => Err(PortalError::BadSubscriptionId),
+        (_, None) => Err(PortalError::BadAction),
+        (Ok(subscription_id), Some(action)) => Ok(Request::Link {
+            subscription_id,
+            action,
+        }),
+    };
+    answer(request).await
 }
 
+/// Signed-in first (a guest learns nothing, whatever it sent), then the input's shape,
+/// then the use-case.
 #[cfg(feature = "ssr")]
-async fn answer(request: crate::server::billing::Request) -> Result<PortalUrl, ServerFnError> {
-    use crate::server::billing::{Portal, PortalOrigin, mint};
+async fn answer(
+    request: Result<crate::server::billing::Request, crate::server::billing::PortalError>,
+) -> Result<PortalUrl, ServerFnError> {
+    use crate::server::billing::{Portal, PortalError, PortalOrigin, mint};
     use crate::server::state::AppState;
     let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no app state"))?;
     let call = crate::server::accounts::web::Call::gather().await?;
+    if call.auth.user.is_none() {
+        return answer_error(PortalError::NotAuthenticated);
+    }
+    let request = match request {
+        Ok(request) => request,
+        Err(e) => return answer_error(e),
+    };
     let backend = &call.auth.backend;
     let portal = Portal {
         db: &state.db,

@@ -48,6 +48,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     crate::server::accounts::sessions::start(&db)
         .await
         .map_err(DbError::from)?;
+    accounts::spawn_unverified_sweep(db.clone(), std::time::Duration::from_secs(3600));
     let http = http_client_with(settings.paddle.timeout)?;
     let paddle = crate::server::paddle::start(&settings, &http).await?;
     let stop = CancellationToken::new();

@@ -117,11 +117,55 @@ pub fn token_of(link: &str) -> String {
 /// Signs up and verifies `email`; returns nothing, the account is ready to log in.
 pub async fn verified_user(app: &TestApp, email: &str) {
     sign_up(app, email).await;
-    let token = token_of(&outbox_link(app, email).await);
-    let res = Browser::new(app)
-        .post("/api/auth/verify-email", &[("token", &token)])
-        .await;
+    let res = verify(&mut Browser::new(app), email, PASSWORD).await;
     assert_eq!(res.status(), 200, "verify");
+}
+
+/// Opens the newest verification link mailed to `email` in `b` and submits it with
+/// `password`.
+pub async fn verify(b: &mut Browser<'_>, email: &str, password: &str) -> reqwest::Response {
+    let token = token_of(&mailed_link(b.app, email, "/verify-email").await);
+    b.post(
+        "/api/auth/verify-email",
+        &[("token", &token), ("password", password)],
+    )
+    .await
+}
+
+/// Asks for a reset link for `email` and sets `password` with it.
+pub async fn reset(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    let mut b = Browser::new(app);
+    let res = b
+        .post("/api/auth/forgot-password", &[("email", email)])
+        .await;
+    assert_eq!(res.status(), 200, "forgot-password");
+    let token = token_of(&mailed_link(app, email, "/reset-password").await);
+    b.post(
+        "/api/auth/reset-password",
+        &[("token", &token), ("password", password)],
+    )
+    .await
+}
+
+/// Ages the account of `email` by `secs` (as if it had signed up that much earlier).
+pub async fn age_account(app: &TestApp, email: &str, secs: i64) {
+    use paddock::server::db::Database;
+    let sql = "UPDATE users SET created_at = created_at - $2 WHERE email = $1";
+    let done = match &app.db {
+        Database::Sqlite(pool) => sqlx::query(sql)
+            .bind(email)
+            .bind(secs)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()),
+        Database::Postgres(pool) => sqlx::query(sql)
+            .bind(email)
+            .bind(secs)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()),
+    };
+    assert_eq!(done.expect("update"), 1, "one account aged");
 }
 
 /// Logs in a new browser as `email`.

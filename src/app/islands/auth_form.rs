@@ -49,6 +49,16 @@ pub fn ForgotPasswordForm(children: Children) -> impl IntoView {
 }
 
 #[island]
+pub fn VerifyEmailForm(children: Children) -> impl IntoView {
+    pending_form(
+        "/api/auth/verify-email",
+        "Verify email",
+        "Verifying…",
+        children,
+    )
+}
+
+#[island]
 pub fn ResetPasswordForm(children: Children) -> impl IntoView {
     pending_form(
         "/api/auth/reset-password",

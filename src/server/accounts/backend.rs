@@ -22,7 +22,9 @@ pub struct User {
     pub id: i64,
     pub email: EmailAddress,
     pub email_verified: bool,
-    password_hash: String,
+    /// What a session is bound to: the password hash and the verification time, so a
+    /// new password *or* the verification ends every session opened before it.
+    session_auth: String,
 }
 
 impl std::fmt::Debug for User {
@@ -31,18 +33,21 @@ impl std::fmt::Debug for User {
             .field("id", &self.id)
             .field("email", &self.email)
             .field("email_verified", &self.email_verified)
-            .field("password_hash", &"[redacted]")
+            .field("session_auth", &"[redacted]")
             .finish()
     }
 }
 
 impl From<users::UserRow> for User {
     fn from(row: users::UserRow) -> Self {
+        let verified_at = row
+            .email_verified_at
+            .map_or_else(String::new, |t| t.to_string());
         Self {
             id: row.id,
             email: EmailAddress::from_stored(row.email),
             email_verified: row.email_verified_at.is_some(),
-            password_hash: row.password_hash,
+            session_auth: format!("{}|verified:{verified_at}", row.password_hash),
         }
     }
 }
@@ -54,10 +59,10 @@ impl AuthUser for User {
         self.id
     }
 
-    /// Derived from the password hash: a new password (new salt) ends every session
-    /// that was opened with the old one.
+    /// Derived from the password hash and the verification time: a new password (new
+    /// salt) or the address's verification ends every session opened before it.
     fn session_auth_hash(&self) -> &[u8] {
-        self.password_hash.as_bytes()
+        self.session_auth.as_bytes()
     }
 }
 
@@ -135,13 +140,15 @@ impl AuthnBackend for Backend {
     type Error = AccountError;
 
     async fn authenticate(&self, creds: Credentials) -> Result<Option<User>, AccountError> {
-        let row = users::by_email(&self.db, creds.email.as_str()).await?;
+        let cutoff = super::unverified_cutoff();
+        let row = users::by_email(&self.db, creds.email.as_str(), cutoff).await?;
         let hash = row.as_ref().map(|r| r.password_hash.clone());
         let matches = password::verify(creds.password, hash).await?;
         Ok(row.filter(|_| matches).map(User::from))
     }
 
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, AccountError> {
-        Ok(users::by_id(&self.db, *id).await?.map(User::from))
+        let cutoff = super::unverified_cutoff();
+        Ok(users::by_id(&self.db, *id, cutoff).await?.map(User::from))
     }
 }

@@ -12,7 +12,7 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-use crate::server::db::Database;
+use crate::server::db::{Database, on_pool};
 use crate::server::settings::Settings;
 
 /// Name of the session cookie.
@@ -31,6 +31,8 @@ const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 #[derive(Clone, Debug)]
 pub struct Store {
     backend: Backend,
+    /// The same pool, for the update-only `save`.
+    db: Database,
     /// What `load` read, per session, until the matching `save` or `delete`.
     loaded: Arc<Mutex<HashMap<Id, Record>>>,
 }
@@ -44,6 +46,12 @@ enum Backend {
 /// How far a session's stored expiry may lag behind before a save writes it.
 pub const TOUCH_EVERY: Duration = Duration::hours(1);
 
+/// `save` as an update of a row that must still exist (the stores' own save upserts).
+/// Same table, columns and encoding as tower-sessions-sqlx-store's defaults.
+const UPDATE_SQLITE: &str = "UPDATE tower_sessions SET data = $2, expiry_date = $3 WHERE id = $1";
+const UPDATE_POSTGRES: &str =
+    r#"UPDATE "tower_sessions"."session" SET data = $2, expiry_date = $3 WHERE id = $1"#;
+
 /// Beyond this many loads without a save (requests that failed midway), forget them all.
 const MAX_TRACKED: usize = 10_000;
 
@@ -55,6 +63,7 @@ impl Store {
         };
         Self {
             backend,
+            db: db.clone(),
             loaded: Arc::default(),
         }
     }
@@ -90,14 +99,33 @@ impl SessionStore for Store {
         }
     }
 
+    /// Updates a session that still exists and never recreates one: a request that
+    /// loaded the session before a log-out (or an id cycle) elsewhere must not bring it
+    /// back when it saves afterwards. New sessions go through `create`.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         if self.only_touches(record) {
             return Ok(());
         }
-        match &self.backend {
-            Backend::Sqlite(s) => s.save(record).await,
-            Backend::Postgres(s) => s.save(record).await,
+        let data =
+            rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let sql = match &self.db {
+            Database::Sqlite(_) => UPDATE_SQLITE,
+            Database::Postgres(_) => UPDATE_POSTGRES,
+        };
+        let updated = on_pool!(&self.db, |pool| {
+            sqlx::query(sql)
+                .bind(record.id.to_string())
+                .bind(&data)
+                .bind(record.expiry_date)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })
+        .map_err(|e| session_store::Error::Backend(e.to_string()))?;
+        if updated == 0 {
+            tracing::info!("session was deleted meanwhile; not saved again");
         }
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

@@ -101,10 +101,9 @@ fn see_other(response: Option<&ResponseOptions>, to: &str) {
 
 fn status_of(error: AuthError) -> StatusCode {
     match error {
-        AuthError::Invalid => StatusCode::UNAUTHORIZED,
+        AuthError::Invalid | AuthError::VerifyPassword => StatusCode::UNAUTHORIZED,
         AuthError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         AuthError::BadEmail | AuthError::PasswordLength => StatusCode::UNPROCESSABLE_ENTITY,
-        AuthError::Taken => StatusCode::CONFLICT,
         AuthError::TokenInvalid | AuthError::TokenUsed | AuthError::TokenExpired => {
             StatusCode::BAD_REQUEST
         }
@@ -143,6 +142,12 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
         && !next.contains(':')
         && !next.chars().any(char::is_control);
     ok.then(|| next.to_owned())
+}
+
+/// `path?token=…`: a form page that keeps a still-usable mailed token.
+pub fn with_token(path: &str, token: &str) -> String {
+    let token: String = url::form_urlencoded::byte_serialize(token.as_bytes()).collect();
+    format!("{path}?token={token}")
 }
 
 /// `/login?next=…` for a visitor who must sign in first.

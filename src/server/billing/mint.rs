@@ -53,26 +53,27 @@ pub async fn mint(
         }
     };
     audit.row.customer_id = Some(customer.clone());
-    let ids: Vec<String> = match request {
-        Request::Session => subscriptions.into_iter().take(MAX_SUBSCRIPTIONS).collect(),
+    let Ok(customer_id) = CustomerId::parse(customer.clone()) else {
+        tracing::error!("portal: malformed customer id in the mirror");
+        return Err(audit
+            .fail(portal.db, "failed", PortalError::Unavailable)
+            .await);
+    };
+    let ids: Vec<SubscriptionId> = match request {
+        Request::Session => subscriptions
+            .into_iter()
+            .filter_map(|id| SubscriptionId::parse(id).ok())
+            .take(MAX_SUBSCRIPTIONS)
+            .collect(),
         Request::Link {
             subscription_id, ..
-        } if subscriptions.contains(subscription_id) => vec![subscription_id.clone()],
+        } if subscriptions.iter().any(|s| s == subscription_id.as_str()) => {
+            vec![subscription_id.clone()]
+        }
         Request::Link { .. } => {
             let e = PortalError::SubscriptionNotFound;
             return Err(audit.fail(portal.db, "subscription_not_found", e).await);
         }
-    };
-    let (Ok(customer_id), Ok(ids)) = (
-        CustomerId::parse(customer.clone()),
-        ids.into_iter()
-            .map(SubscriptionId::parse)
-            .collect::<Result<Vec<_>, _>>(),
-    ) else {
-        tracing::error!(customer_id = %customer, "portal: malformed id in the mirror");
-        return Err(audit
-            .fail(portal.db, "failed", PortalError::Unavailable)
-            .await);
     };
     let session = match create(portal.client, &customer_id, &ids).await {
         Ok(s) => s,
@@ -92,7 +93,7 @@ pub async fn mint(
         } => urls
             .subscriptions
             .iter()
-            .find(|s| s.id.as_str() == subscription_id)
+            .find(|s| &s.id == subscription_id)
             .map(|s| match action {
                 LinkAction::Cancel => &s.cancel_subscription,
                 LinkAction::UpdatePaymentMethod => &s.update_subscription_payment_method,
@@ -155,7 +156,7 @@ impl Audit {
             Request::Session => ("session", None),
             Request::Link {
                 subscription_id, ..
-            } => ("link", Some(subscription_id.clone())),
+            } => ("link", Some(subscription_id.as_str().to_owned())),
         };
         Self {
             row: AuditRow {

@@ -21,7 +21,9 @@ pub enum Request {
     Session,
     /// One subscription's deep link.
     Link {
-        subscription_id: String,
+        /// Parsed at the boundary: a value of another shape is never compared, audited
+        /// or logged.
+        subscription_id: paddle::SubscriptionId,
         action: LinkAction,
     },
 }
@@ -51,6 +53,7 @@ pub enum PortalError {
     Unverified,
     NoCustomer,
     SubscriptionNotFound,
+    BadSubscriptionId,
     BadAction,
     Limited(Duration),
     Unavailable,
@@ -64,6 +67,7 @@ impl PortalError {
             Self::Unverified => "Verify your email address first".into(),
             Self::NoCustomer => "No Paddle customer".into(),
             Self::SubscriptionNotFound => "Subscription not found".into(),
+            Self::BadSubscriptionId => "Not a Paddle subscription id".into(),
             Self::BadAction => "Unknown action".into(),
             Self::Limited(wait) => format!(
                 "Too many requests. Try again in {} seconds.",
@@ -80,7 +84,7 @@ impl PortalError {
             Self::NotAuthenticated => StatusCode::UNAUTHORIZED,
             Self::Unverified => StatusCode::FORBIDDEN,
             Self::NoCustomer | Self::SubscriptionNotFound => StatusCode::NOT_FOUND,
-            Self::BadAction => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadAction | Self::BadSubscriptionId => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Limited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }

@@ -1,8 +1,10 @@
 //! The `customers` and `subscriptions` mirror of Paddle, written by webhooks (and by
 //! `paddock reconcile` through the same upserts, see `db::snapshot`).
 //!
-//! Each row keeps the `occurred_at` (µs) of the event it reflects: an upsert from an
-//! older event changes nothing, and a canceled subscription is never overwritten.
+//! Each row keeps the `occurred_at` (µs) and `event_id` of the event it reflects: an
+//! upsert from an older event changes nothing, and a canceled subscription is never
+//! overwritten. Two events with the same `occurred_at` are ordered by `event_id` (the
+//! greater wins), so every delivery order ends in the same row.
 
 use super::{Database, on_pool};
 use crate::server::accounts::email;
@@ -17,6 +19,8 @@ pub struct CustomerWrite {
     pub status: String,
     pub updated_at: i64,
     pub occurred_at_us: i64,
+    /// The event this row comes from; `""` for `paddock reconcile`'s snapshots.
+    pub event_id: String,
 }
 
 /// A subscription as a webhook reports it, ready to upsert.
@@ -38,6 +42,8 @@ pub struct SubscriptionWrite {
     pub created_at: i64,
     pub updated_at: i64,
     pub occurred_at_us: i64,
+    /// The event this row comes from; `""` for `paddock reconcile`'s snapshots.
+    pub event_id: String,
 }
 
 /// What an event changes in the mirror.
@@ -47,6 +53,18 @@ pub enum MirrorWrite {
     Subscription(SubscriptionWrite),
     /// Stored only: not an event this product mirrors.
     Nothing,
+}
+
+impl MirrorWrite {
+    /// The same change, marked as coming from the event `event_id` (the tie-break).
+    pub fn with_event_id(mut self, event_id: &str) -> Self {
+        match &mut self {
+            Self::Customer(c) => c.event_id = event_id.to_owned(),
+            Self::Subscription(s) => s.event_id = event_id.to_owned(),
+            Self::Nothing => {}
+        }
+        self
+    }
 }
 
 /// A row of `customers`.
@@ -90,6 +108,7 @@ macro_rules! upsert_customer {
             .bind(&$c.status)
             .bind($c.updated_at)
             .bind($c.occurred_at_us)
+            .bind(&$c.event_id)
     };
 }
 pub(super) use upsert_customer;
@@ -112,22 +131,26 @@ macro_rules! upsert_subscription {
             .bind($s.created_at)
             .bind($s.updated_at)
             .bind($s.occurred_at_us)
+            .bind(&$s.event_id)
     };
 }
 pub(super) use upsert_subscription;
 
 pub(super) const UPSERT_CUSTOMER: &str = "INSERT INTO customers \
-    (id, email, name, status, updated_at, occurred_at_us) VALUES ($1, $2, $3, $4, $5, $6) \
+    (id, email, name, status, updated_at, occurred_at_us, event_id) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7) \
     ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, \
     status = excluded.status, updated_at = excluded.updated_at, \
-    occurred_at_us = excluded.occurred_at_us \
-    WHERE customers.occurred_at_us < excluded.occurred_at_us";
+    occurred_at_us = excluded.occurred_at_us, event_id = excluded.event_id \
+    WHERE customers.occurred_at_us < excluded.occurred_at_us \
+    OR (customers.occurred_at_us = excluded.occurred_at_us \
+        AND customers.event_id < excluded.event_id)";
 
 pub(super) const UPSERT_SUBSCRIPTION: &str = "INSERT INTO subscriptions \
     (id, customer_id, status, items, next_billed_at, current_period_starts_at, \
      current_period_ends_at, scheduled_change, paused_at, canceled_at, collection_mode, \
-     created_at, updated_at, occurred_at_us) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+     created_at, updated_at, occurred_at_us, event_id) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
     ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, \
     status = excluded.status, items = excluded.items, \
     next_billed_at = excluded.next_billed_at, \
@@ -136,8 +159,10 @@ pub(super) const UPSERT_SUBSCRIPTION: &str = "INSERT INTO subscriptions \
     scheduled_change = excluded.scheduled_change, paused_at = excluded.paused_at, \
     canceled_at = excluded.canceled_at, collection_mode = excluded.collection_mode, \
     created_at = excluded.created_at, updated_at = excluded.updated_at, \
-    occurred_at_us = excluded.occurred_at_us \
-    WHERE subscriptions.occurred_at_us < excluded.occurred_at_us \
+    occurred_at_us = excluded.occurred_at_us, event_id = excluded.event_id \
+    WHERE (subscriptions.occurred_at_us < excluded.occurred_at_us \
+           OR (subscriptions.occurred_at_us = excluded.occurred_at_us \
+               AND subscriptions.event_id < excluded.event_id)) \
     AND subscriptions.status <> 'canceled'";
 
 /// The customer whose (normalised) email is `email`; the most recently updated if several.

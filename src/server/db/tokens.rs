@@ -69,22 +69,38 @@ pub async fn consume(
             .fetch_optional(pool)
             .await
     })?;
-    if let Some(user_id) = used {
-        return Ok(Ok(user_id));
+    match used {
+        Some(user_id) => Ok(Ok(user_id)),
+        None => Ok(Err(peek(db, token_hash, purpose, now)
+            .await?
+            .err()
+            .unwrap_or(Unusable::Used))),
     }
-    let sql = "SELECT used_at, expires_at FROM email_tokens WHERE token_hash = $1 AND purpose = $2";
+}
+
+/// The token's user if the token could be used now, without using it (the verification
+/// page checks the password first, and a wrong one must not burn the link).
+pub async fn peek(
+    db: &Database,
+    token_hash: &str,
+    purpose: Purpose,
+    now: i64,
+) -> Result<Result<i64, Unusable>, sqlx::Error> {
+    let sql = "SELECT user_id, used_at, expires_at FROM email_tokens \
+               WHERE token_hash = $1 AND purpose = $2";
     let row = on_pool!(db, |pool| {
-        sqlx::query_as::<_, (Option<i64>, i64)>(sql)
+        sqlx::query_as::<_, (i64, Option<i64>, i64)>(sql)
             .bind(token_hash)
             .bind(purpose.as_str())
             .fetch_optional(pool)
             .await
     })?;
-    Ok(Err(match row {
-        None => Unusable::Unknown,
-        Some((Some(_), _)) => Unusable::Used,
-        Some((None, _)) => Unusable::Expired,
-    }))
+    Ok(match row {
+        None => Err(Unusable::Unknown),
+        Some((_, Some(_), _)) => Err(Unusable::Used),
+        Some((_, None, expires_at)) if expires_at <= now => Err(Unusable::Expired),
+        Some((user_id, None, _)) => Ok(user_id),
+    })
 }
 
 /// Retires every unused token of this purpose, e.g. the other reset links once one is used.

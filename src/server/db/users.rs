@@ -1,4 +1,9 @@
 //! The `users` table.
+//!
+//! An account never verified is *live* only until its `created_at` is older than the
+//! cutoff the caller passes (`accounts::UNVERIFIED_TTL_SECS` before now): after that every
+//! lookup treats it as absent, sign-up may take the address again, and the sweep deletes
+//! it (its tokens go with it; its sessions end, as their user is gone).
 
 use super::{Database, on_pool};
 
@@ -21,13 +26,25 @@ fn into_row((id, email, password_hash, email_verified_at): Row) -> UserRow {
     }
 }
 
-/// Inserts an unverified user; `Ok(None)` when the email is taken.
+/// Inserts an unverified user; `Ok(None)` when a live account has the email. An expired
+/// unverified account with that email is deleted first.
 pub async fn insert(
     db: &Database,
     email: &str,
     password_hash: &str,
     now: i64,
+    unverified_cutoff: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
+    let sql = "DELETE FROM users WHERE email = $1 AND email_verified_at IS NULL \
+               AND created_at <= $2";
+    on_pool!(db, |pool| {
+        sqlx::query(sql)
+            .bind(email)
+            .bind(unverified_cutoff)
+            .execute(pool)
+            .await
+            .map(drop)
+    })?;
     let sql =
         "INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id";
     let result = on_pool!(db, |pool| {
@@ -46,41 +63,81 @@ pub async fn insert(
 }
 
 const SELECT: &str = "SELECT id, email, password_hash, email_verified_at FROM users";
+/// Verified, or unverified but younger than the cutoff (`$2`).
+const LIVE: &str = "(email_verified_at IS NOT NULL OR created_at > $2)";
 
-pub async fn by_email(db: &Database, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE email = $1");
+/// The live account with this (normalised) email.
+pub async fn by_email(
+    db: &Database,
+    email: &str,
+    unverified_cutoff: i64,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE email = $1 AND {LIVE}");
     let row = on_pool!(db, |pool| {
         sqlx::query_as::<_, Row>(&sql)
             .bind(email)
+            .bind(unverified_cutoff)
             .fetch_optional(pool)
             .await
     })?;
     Ok(row.map(into_row))
 }
 
-pub async fn by_id(db: &Database, id: i64) -> Result<Option<UserRow>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE id = $1");
+/// The live account with this id.
+pub async fn by_id(
+    db: &Database,
+    id: i64,
+    unverified_cutoff: i64,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE id = $1 AND {LIVE}");
     let row = on_pool!(db, |pool| {
         sqlx::query_as::<_, Row>(&sql)
             .bind(id)
+            .bind(unverified_cutoff)
             .fetch_optional(pool)
             .await
     })?;
     Ok(row.map(into_row))
 }
 
-/// Marks the address as proven; keeps the first verification time.
-pub async fn mark_verified(db: &Database, id: i64, now: i64) -> Result<(), sqlx::Error> {
-    let sql = "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $1";
-    on_pool!(db, |pool| {
-        sqlx::query(sql)
+/// Marks the address of a live account as proven (keeping the first verification
+/// time); `false` when the account has expired or is gone.
+pub async fn mark_verified(
+    db: &Database,
+    id: i64,
+    now: i64,
+    unverified_cutoff: i64,
+) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $3) \
+         WHERE id = $1 AND {LIVE}"
+    );
+    let done = on_pool!(db, |pool| {
+        sqlx::query(&sql)
             .bind(id)
+            .bind(unverified_cutoff)
             .bind(now)
             .execute(pool)
             .await
-            .map(drop)
+            .map(|r| r.rows_affected())
     })?;
-    Ok(())
+    Ok(done == 1)
+}
+
+/// Deletes every account never verified and created at or before the cutoff; their
+/// tokens go with them. Returns how many.
+pub async fn delete_expired_unverified(
+    db: &Database,
+    unverified_cutoff: i64,
+) -> Result<u64, sqlx::Error> {
+    let sql = "DELETE FROM users WHERE email_verified_at IS NULL AND created_at <= $1";
+    on_pool!(db, |pool| {
+        sqlx::query(sql)
+            .bind(unverified_cutoff)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })
 }
 
 pub async fn set_password_hash(db: &Database, id: i64, hash: &str) -> Result<(), sqlx::Error> {

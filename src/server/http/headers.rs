@@ -19,10 +19,26 @@ pub fn page_csp(nonce: &str) -> String {
     )
 }
 
+/// Public build output (scripts, wasm, styles, icons) may be cached; nothing else may.
+const CACHEABLE_EXTENSIONS: [&str; 8] = [
+    ".js", ".wasm", ".css", ".ico", ".png", ".svg", ".woff2", ".map",
+];
+
+/// Whether a response to `path` may be kept by a browser or proxy: only the site's static
+/// files. Pages show who is signed in, and answers carry portal URLs and tokens.
+pub fn cacheable(path: &str) -> bool {
+    CACHEABLE_EXTENSIONS.iter().any(|ext| path.ends_with(ext))
+}
+
 /// Adds the headers every response carries; a page's own CSP (with its nonce) is kept.
+/// Everything but static files gets `Cache-Control: no-store`.
 pub async fn security_headers(req: Request, next: Next) -> Response {
+    let private = !cacheable(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if private {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -60,5 +76,20 @@ mod tests {
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(!csp.contains("*"));
+    }
+
+    #[test]
+    fn only_static_files_are_cacheable() {
+        assert!(cacheable("/pkg/paddock.wasm"));
+        assert!(cacheable("/pkg/paddock.js"));
+        for private in [
+            "/dashboard",
+            "/api/portal/session",
+            "/verify-email",
+            "/dev/mail",
+            "/",
+        ] {
+            assert!(!cacheable(private), "{private}");
+        }
     }
 }

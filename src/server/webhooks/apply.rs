@@ -64,6 +64,7 @@ pub fn decode(body: &[u8], received_at: i64) -> Result<Received, DecodeError> {
     let occurred_at_us = micros(event.occurred_at).ok_or(DecodeError::OccurredAt)?;
     let occurred_at = value["occurred_at"].as_str().unwrap_or_default().to_owned();
     let write = mirror_write(&event, occurred_at_us).map_err(DecodeError::Data)?;
+    let write = write.with_event_id(event.event_id.as_str());
     let event = EventWrite {
         event_id: event.event_id.as_str().to_owned(),
         event_type: event.event_type.clone(),
@@ -107,6 +108,7 @@ pub fn customer_write(c: &Customer, occurred_at_us: i64) -> CustomerWrite {
         status: c.status.as_str().to_owned(),
         updated_at: c.updated_at.unix_timestamp(),
         occurred_at_us,
+        event_id: String::new(),
     }
 }
 
@@ -137,6 +139,7 @@ pub fn subscription_write(
         created_at: s.created_at.unix_timestamp(),
         updated_at: s.updated_at.unix_timestamp(),
         occurred_at_us,
+        event_id: String::new(),
     }
 }
 

@@ -27,6 +27,7 @@ fn record(value: i64, expiry: OffsetDateTime) -> Record {
 async fn stored(store: &Store, id: &Id) -> Record {
     let fresh = Store {
         backend: store.backend.clone(),
+        db: store.db.clone(),
         loaded: Arc::default(),
     };
     fresh.load(id).await.expect("loads").expect("exists")
@@ -92,4 +93,24 @@ async fn a_deleted_session_stays_deleted() {
         "a delete forgets what was loaded"
     );
     assert!(store.load(&r.id).await.expect("loads").is_none());
+}
+
+#[tokio::test]
+async fn a_save_after_a_delete_does_not_bring_the_session_back() {
+    let (store, _dir) = store().await;
+    let start = OffsetDateTime::now_utc() + Duration::days(14);
+    let mut r = record(1, start);
+    store.create(&mut r).await.expect("created");
+    // A slow request loaded the session, then a log-out elsewhere deleted it.
+    let mut slow = store.load(&r.id).await.expect("loads").expect("exists");
+    store.delete(&r.id).await.expect("deleted");
+    slow.data.insert("k".into(), serde_json::json!(2));
+    store
+        .save(&slow)
+        .await
+        .expect("a save of a gone session is not an error");
+    assert!(
+        store.load(&r.id).await.expect("loads").is_none(),
+        "the deleted session stays deleted"
+    );
 }
