@@ -151,7 +151,7 @@ test("an address signed up by someone else becomes its owner's through the reset
   }).toPass({ timeout: 10_000 });
   await resetMail.getByRole("link").click();
   await loaded(page, true);
-  await page.getByLabel("New password").fill(PASSWORD);
+  await page.getByLabel("New password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page).toHaveURL(/\/login\?notice=password_changed$/);
 
