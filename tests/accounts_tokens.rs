@@ -170,7 +170,9 @@ async fn the_eleventh_failed_log_in_gets_429_with_retry_after() {
             .expect("ascii")
             .parse()
             .expect("seconds");
-        assert!((1..=900).contains(&retry), "{retry}");
+        // A sliding window made of two fixed ones: a full window clears within at most
+        // one more window.
+        assert!((1..=1800).contains(&retry), "{retry}");
         assert!(
             res.text()
                 .await

@@ -48,7 +48,7 @@ pub async fn verify_email(token: String, password: String) -> Result<String, Ser
     let result = accounts::verify_email(&mut call.auth, call.ip, &token, password).await;
     // A wrong password leaves the link usable: back to the same page to try again.
     let form = match &result {
-        Err(Failure::Refused(AuthError::VerifyPassword) | Failure::Limited(_)) => {
+        Err(Failure::Refused(AuthError::VerifyPassword) | Failure::Limited(_) | Failure::Busy) => {
             accounts::web::with_token("/verify-email", &token)
         }
         _ => "/verify-email".into(),

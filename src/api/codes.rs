@@ -13,10 +13,11 @@ pub enum AuthError {
     TokenUsed,
     TokenExpired,
     Forbidden,
+    Busy,
     Server,
 }
 
-const ERRORS: [AuthError; 10] = [
+const ERRORS: [AuthError; 11] = [
     AuthError::Invalid,
     AuthError::RateLimited,
     AuthError::BadEmail,
@@ -26,6 +27,7 @@ const ERRORS: [AuthError; 10] = [
     AuthError::TokenUsed,
     AuthError::TokenExpired,
     AuthError::Forbidden,
+    AuthError::Busy,
     AuthError::Server,
 ];
 
@@ -41,6 +43,7 @@ impl AuthError {
             Self::TokenUsed => "token_used",
             Self::TokenExpired => "token_expired",
             Self::Forbidden => "forbidden",
+            Self::Busy => "busy",
             Self::Server => "server",
         }
     }
@@ -64,6 +67,7 @@ impl AuthError {
             Self::TokenUsed => "This link has already been used. Ask for a new one.",
             Self::TokenExpired => "This link has expired. Ask for a new one.",
             Self::Forbidden => "Sign in first.",
+            Self::Busy => "We are busy right now. Try again in a few seconds.",
             Self::Server => "Something went wrong on our side. Try again.",
         }
     }

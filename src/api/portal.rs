@@ -54,7 +54,6 @@ async fn answer(
         Ok(request) => request,
         Err(e) => return answer_error(e),
     };
-    let backend = &call.auth.backend;
     let portal = Portal {
         db: &state.db,
         client: &state.paddle.client,
@@ -62,7 +61,8 @@ async fn answer(
             &state.settings.paddle.mode,
             state.paddle.emulator_origin.as_ref(),
         ),
-        limiter: &backend.portal_mints,
+        limits: &state.limits,
+        rule: crate::server::billing::mint_rule(&state.settings.accounts),
     };
     match mint(&portal, call.auth.user.as_ref(), &request).await {
         Ok(url) => Ok(PortalUrl { url }),

@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::server::accounts::config::AccountSettings;
+use crate::server::http::serve::ServeSettings;
 use crate::server::paddle::PaddleSettings;
 
 /// Where configuration values come from; tests pass a map instead of the process environment.
@@ -63,6 +64,8 @@ pub struct Settings {
     pub paddle: PaddleSettings,
     /// Mail delivery, sessions and abuse limits of accounts.
     pub accounts: AccountSettings,
+    /// Timeouts and caps of the HTTP server.
+    pub http: ServeSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -75,6 +78,7 @@ impl std::fmt::Debug for Settings {
             .field("site_root", &self.leptos.site_root)
             .field("paddle", &self.paddle)
             .field("accounts", &self.accounts)
+            .field("http", &self.http)
             .finish()
     }
 }
@@ -109,6 +113,7 @@ impl Settings {
         };
         let paddle = PaddleSettings::from_source(src, &data_dir)?;
         let accounts = AccountSettings::from_source(src, &data_dir)?;
+        let http = ServeSettings::from_source(src)?;
         if !paddle.is_local() && accounts.smtp_url.is_none() {
             // The outbox and /dev/mail would hand anyone every verification link, and a
             // verified email is what unlocks a customer's billing portal.
@@ -124,6 +129,7 @@ impl Settings {
             leptos,
             paddle,
             accounts,
+            http,
         })
     }
 
@@ -144,6 +150,42 @@ impl Settings {
         } else {
             "postgres"
         }
+    }
+}
+
+/// A whole number from `min` to `max`, or `default` when `var` is unset.
+pub(crate) fn number<T>(
+    src: &dyn Source,
+    var: &'static str,
+    default: T,
+    min: T,
+    max: T,
+) -> Result<T, SettingsError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    let Some(raw) = src.get(var) else {
+        return Ok(default);
+    };
+    match raw.trim().parse::<T>() {
+        Ok(n) if n >= min && n <= max => Ok(n),
+        _ => Err(SettingsError::new(
+            var,
+            format!("must be a whole number from {min} to {max}"),
+        )),
+    }
+}
+
+/// `true`/`false` (also 1/0, yes/no, on/off); unset is false.
+pub(crate) fn flag(src: &dyn Source, var: &'static str) -> Result<bool, SettingsError> {
+    match src
+        .get(var)
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("false" | "0" | "no" | "off") => Ok(false),
+        Some("true" | "1" | "yes" | "on") => Ok(true),
+        Some(_) => Err(SettingsError::new(var, "must be true or false")),
     }
 }
 

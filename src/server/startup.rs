@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::app::App;
@@ -36,8 +37,6 @@ pub enum StartupError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
-    #[error("server: {0}")]
-    Serve(#[source] std::io::Error),
 }
 
 /// Opens the database, sets up Paddle (starting the embedded emulator in local mode),
@@ -70,18 +69,15 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
             stop.cancel();
         }
     };
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(StartupError::Serve);
+    let limits = state.settings.http.clone();
+    crate::server::http::serve::serve(listener, router(state), &limits, shutdown).await;
     stop.cancel();
     if let Some(emulator) = emulator {
         let _ = emulator.await;
     }
     db.close().await;
     tracing::info!("stopped");
-    served
+    Ok(())
 }
 
 /// The whole HTTP surface of the app, ready to serve.
@@ -128,7 +124,15 @@ pub fn router(state: AppState) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(axum::middleware::from_fn(headers::security_headers))
-                .layer(CompressionLayer::new()),
+                .layer(CompressionLayer::new())
+                // 408 for a request not answered in time; the body must arrive in time too.
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    state.settings.http.request_timeout,
+                ))
+                .layer(RequestBodyTimeoutLayer::new(
+                    state.settings.http.body_timeout,
+                )),
         )
         .with_state(state)
 }

@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use crate::server::db::Database;
+use crate::server::limits::{self, Limits};
 use crate::server::paddle::PaddleHandle;
 use crate::server::settings::Settings;
 
@@ -17,6 +18,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     pub settings: Arc<Settings>,
     pub paddle: PaddleHandle,
+    /// The abuse limits' counts (log-in, mail, portal mints).
+    pub limits: Limits,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
             http,
             settings: Arc::new(settings),
             paddle,
+            limits: limits::in_memory(),
         }
     }
 }

@@ -238,8 +238,9 @@ pub async fn serve(
     let state = AppState::new(settings, db.clone(), http, paddle.handle);
     let addr = listener.local_addr().expect("local addr");
     tokio::spawn(async move {
-        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-        let _ = axum::serve(listener, app).await;
+        let limits = state.settings.http.clone();
+        let app = router(state);
+        paddock::server::http::serve::serve(listener, app, &limits, std::future::pending()).await;
     });
     TestApp {
         addr,

@@ -6,10 +6,10 @@ use std::time::Duration;
 use axum_login::{AuthUser, AuthnBackend, UserId};
 
 use crate::server::accounts::email::EmailAddress;
-use crate::server::accounts::limits::Limiter;
 use crate::server::accounts::mail::{MailError, Mailer};
-use crate::server::accounts::password::{self, HashTaskFailed};
+use crate::server::accounts::password::{Admission, HashError, Hasher};
 use crate::server::db::{Database, users};
+use crate::server::limits::{Limits, Rule};
 use crate::server::settings::Settings;
 
 /// The session's handle on accounts.
@@ -66,11 +66,12 @@ impl AuthUser for User {
     }
 }
 
-/// What a log-in form submits, already parsed.
-#[derive(Clone)]
+/// What a log-in form submits, already parsed, with its place in the password hasher
+/// (taken before, so a saturated hasher is answered without reaching axum-login).
 pub struct Credentials {
     pub email: EmailAddress,
     pub password: String,
+    pub admission: Admission,
 }
 
 /// Something below the accounts logic failed; logged, never shown.
@@ -79,11 +80,38 @@ pub enum AccountError {
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
     #[error(transparent)]
-    Hash(#[from] HashTaskFailed),
+    Hash(#[from] HashError),
     #[error("mail: {0}")]
     Mail(#[from] MailError),
     #[error("session: {0}")]
     Session(String),
+}
+
+/// The abuse limits of accounts, as configured.
+#[derive(Clone, Copy, Debug)]
+pub struct AccountRules {
+    /// Log-in attempts (and verification passwords) per client IP and per account; a
+    /// success gives its slot back.
+    pub login: Rule,
+    /// Requests that send mail (sign-up, reset, resend) per client IP.
+    pub mail_per_ip: Rule,
+    /// Mail to one address, whoever asks and from wherever.
+    pub mail_per_recipient: Rule,
+}
+
+impl AccountRules {
+    pub fn from_settings(config: &crate::server::accounts::config::AccountSettings) -> Self {
+        let hour = Duration::from_secs(3600);
+        Self {
+            login: Rule::new(
+                "login",
+                config.login_failures_per_window,
+                Duration::from_secs(config.login_failure_window_secs),
+            ),
+            mail_per_ip: Rule::new("mail-ip", config.signups_per_hour, hour),
+            mail_per_recipient: Rule::new("mail-to", config.mails_per_address_per_hour, hour),
+        }
+    }
 }
 
 /// Everything the account use-cases need, shared by every request.
@@ -91,12 +119,11 @@ pub struct Accounts {
     pub db: Database,
     pub settings: Arc<Settings>,
     pub mailer: Mailer,
-    /// Failed log-ins per client IP and per account.
-    pub login_failures: Limiter,
-    /// Sign-ups and mail-sending requests per client IP.
-    pub mail_requests: Limiter,
-    /// Portal sessions and links minted per user.
-    pub portal_mints: Limiter,
+    /// Where limit counts live (shared with billing's mint limit).
+    pub limits: Limits,
+    pub rules: AccountRules,
+    /// Password hashing, bounded to the cores.
+    pub hasher: Hasher,
 }
 
 /// The axum-login backend; cheap to clone.
@@ -104,25 +131,20 @@ pub struct Accounts {
 pub struct Backend(Arc<Accounts>);
 
 impl Backend {
-    pub fn new(db: Database, settings: Arc<Settings>) -> Self {
+    pub fn new(db: Database, settings: Arc<Settings>, limits: Limits) -> Self {
         let config = &settings.accounts;
         let mailer = Mailer::from_settings(config).unwrap_or_else(|e| {
             tracing::error!(error = %e, "mail is disabled");
             Mailer::Disabled
         });
-        let login_failures = Limiter::new(
-            config.login_failures_per_window,
-            Duration::from_secs(config.login_failure_window_secs),
-        );
-        let mail_requests = Limiter::new(config.signups_per_hour, Duration::from_secs(3600));
-        let portal_mints = Limiter::new(config.portal_mints_per_minute, Duration::from_secs(60));
+        let rules = AccountRules::from_settings(config);
         Self(Arc::new(Accounts {
             db,
             settings,
             mailer,
-            login_failures,
-            mail_requests,
-            portal_mints,
+            limits,
+            rules,
+            hasher: Hasher::for_this_machine(),
         }))
     }
 }
@@ -143,7 +165,10 @@ impl AuthnBackend for Backend {
         let cutoff = super::unverified_cutoff();
         let row = users::by_email(&self.db, creds.email.as_str(), cutoff).await?;
         let hash = row.as_ref().map(|r| r.password_hash.clone());
-        let matches = password::verify(creds.password, hash).await?;
+        let matches = self
+            .hasher
+            .verify(creds.admission, creds.password, hash)
+            .await?;
         Ok(row.filter(|_| matches).map(User::from))
     }
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::server::settings::{SettingsError, Source};
+use crate::server::settings::{SettingsError, Source, flag, number};
 
 /// How accounts behave; every limit is a setting.
 #[derive(Clone)]
@@ -20,6 +20,8 @@ pub struct AccountSettings {
     pub login_failure_window_secs: u64,
     /// Sign-ups, password-reset and verification mails per client IP and hour.
     pub signups_per_hour: u32,
+    /// Mails to one address per hour, from any number of clients.
+    pub mails_per_address_per_hour: u32,
     /// Portal sessions and links a user may mint per minute (`PORTAL_MINTS_PER_MINUTE`).
     pub portal_mints_per_minute: u32,
     /// Take the client IP from the last `X-Forwarded-For` entry (only behind a proxy).
@@ -36,6 +38,10 @@ impl std::fmt::Debug for AccountSettings {
             .field("login_failures_per_window", &self.login_failures_per_window)
             .field("login_failure_window_secs", &self.login_failure_window_secs)
             .field("signups_per_hour", &self.signups_per_hour)
+            .field(
+                "mails_per_address_per_hour",
+                &self.mails_per_address_per_hour,
+            )
             .field("portal_mints_per_minute", &self.portal_mints_per_minute)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .finish()
@@ -70,6 +76,7 @@ impl AccountSettings {
             login_failures_per_window: number(src, "LOGIN_FAILURES_PER_WINDOW", 10, 1, 100_000)?,
             login_failure_window_secs: number(src, "LOGIN_FAILURE_WINDOW_SECS", 900, 1, 86_400)?,
             signups_per_hour: number(src, "SIGNUPS_PER_HOUR", 30, 1, 100_000)?,
+            mails_per_address_per_hour: number(src, "MAILS_PER_ADDRESS_PER_HOUR", 5, 1, 100_000)?,
             portal_mints_per_minute: number(src, "PORTAL_MINTS_PER_MINUTE", 10, 1, 100_000)?,
             trust_forwarded_for: flag(src, "TRUST_X_FORWARDED_FOR")?,
         })
@@ -94,40 +101,6 @@ fn parse_smtp_url(raw: String) -> Result<SecretString, SettingsError> {
     lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(secret.expose_secret())
         .map_err(|_| SettingsError::new(VAR, "is not a valid SMTP URL"))?;
     Ok(secret)
-}
-
-fn number<T>(
-    src: &dyn Source,
-    var: &'static str,
-    default: T,
-    min: T,
-    max: T,
-) -> Result<T, SettingsError>
-where
-    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
-{
-    let Some(raw) = src.get(var) else {
-        return Ok(default);
-    };
-    match raw.trim().parse::<T>() {
-        Ok(n) if n >= min && n <= max => Ok(n),
-        _ => Err(SettingsError::new(
-            var,
-            format!("must be a whole number from {min} to {max}"),
-        )),
-    }
-}
-
-fn flag(src: &dyn Source, var: &'static str) -> Result<bool, SettingsError> {
-    match src
-        .get(var)
-        .map(|v| v.trim().to_ascii_lowercase())
-        .as_deref()
-    {
-        None | Some("false" | "0" | "no" | "off") => Ok(false),
-        Some("true" | "1" | "yes" | "on") => Ok(true),
-        Some(_) => Err(SettingsError::new(var, "must be true or false")),
-    }
 }
 
 #[cfg(test)]

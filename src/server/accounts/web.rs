@@ -23,7 +23,11 @@ use crate::server::state::AppState;
 
 /// The axum-login layer: sessions in the app's database, users from `Backend`.
 pub fn auth_layer(state: &AppState) -> AuthManagerLayer<Backend, Store> {
-    let backend = Backend::new(state.db.clone(), state.settings.clone());
+    let backend = Backend::new(
+        state.db.clone(),
+        state.settings.clone(),
+        state.limits.clone(),
+    );
     AuthManagerLayerBuilder::new(backend, sessions::layer(&state.db, &state.settings)).build()
 }
 
@@ -70,6 +74,11 @@ impl Call {
                 StatusCode::TOO_MANY_REQUESTS,
                 Some(wait.as_secs().max(1)),
             ),
+            Err(Failure::Busy) => (
+                AuthError::Busy,
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some(BUSY_RETRY_SECS),
+            ),
             Err(Failure::Internal(e)) => {
                 tracing::error!(error = %e, "account action failed");
                 (AuthError::Server, StatusCode::INTERNAL_SERVER_ERROR, None)
@@ -92,6 +101,9 @@ impl Call {
     }
 }
 
+/// What a 503 for saturated password hashing asks a client to wait, in seconds.
+const BUSY_RETRY_SECS: u64 = 2;
+
 fn see_other(response: Option<&ResponseOptions>, to: &str) {
     if let (Some(res), Ok(location)) = (response, HeaderValue::from_str(to)) {
         res.set_status(StatusCode::SEE_OTHER);
@@ -108,11 +120,14 @@ fn status_of(error: AuthError) -> StatusCode {
             StatusCode::BAD_REQUEST
         }
         AuthError::Forbidden => StatusCode::FORBIDDEN,
+        AuthError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         AuthError::Server => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
-/// The TCP peer, or with `TRUST_X_FORWARDED_FOR` the last address the proxy appended.
+/// The TCP peer, or with `TRUST_X_FORWARDED_FOR` the last address the proxy appended
+/// (the port must then be reachable only through that proxy: anyone else could name any
+/// address).
 pub fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> IpAddr {
     if trust_forwarded_for && let Some(ip) = forwarded_for(&parts.headers) {
         return ip;
@@ -123,14 +138,26 @@ pub fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> IpAddr {
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
 }
 
+/// The last entry of the last `X-Forwarded-For` header: what the nearest proxy appended
+/// (earlier entries are the client's own word). Proxies write `ip`, `ip:port`,
+/// `[v6]` or `[v6]:port`.
 fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
     let last = headers
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .next_back()?;
-    last.trim().parse().ok()
+        .next_back()?
+        .to_str()
+        .ok()?
+        .rsplit(',')
+        .next()?
+        .trim();
+    if let Ok(ip) = last.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Ok(addr) = last.parse::<SocketAddr>() {
+        return Some(addr.ip());
+    }
+    last.strip_prefix('[')?.strip_suffix(']')?.parse().ok()
 }
 
 /// A local path to return to after log-in: one leading `/`, no `//`, no `\`, no scheme.
@@ -228,6 +255,26 @@ mod tests {
             assert_eq!(safe_next(Some(bad)), None, "{bad}");
         }
         assert_eq!(safe_next(None), None);
+    }
+
+    #[test]
+    fn the_forwarded_for_entry_is_the_one_the_proxy_appended() {
+        let ip = |values: &[&str]| {
+            let mut h = HeaderMap::new();
+            for v in values {
+                h.append("x-forwarded-for", HeaderValue::from_str(v).expect("ascii"));
+            }
+            forwarded_for(&h)
+        };
+        let v4: IpAddr = "203.0.113.7".parse().expect("ip");
+        let v6: IpAddr = "2001:db8::1".parse().expect("ip");
+        assert_eq!(ip(&["1.1.1.1, 203.0.113.7"]), Some(v4));
+        assert_eq!(ip(&["1.1.1.1", "203.0.113.7:4711"]), Some(v4));
+        assert_eq!(ip(&["2001:db8::1"]), Some(v6));
+        assert_eq!(ip(&["[2001:db8::1]:443"]), Some(v6));
+        assert_eq!(ip(&["9.9.9.9, [2001:db8::1]"]), Some(v6));
+        assert_eq!(ip(&["203.0.113.7, not-an-ip"]), None, "no guessing");
+        assert_eq!(ip(&[]), None);
     }
 
     #[test]

@@ -7,9 +7,9 @@ use paddle::{ClientError, CustomerId, SubscriptionId};
 
 use super::{LinkAction, PortalError, PortalOrigin, Request};
 use crate::server::accounts::User;
-use crate::server::accounts::limits::Limiter;
 use crate::server::db::audit::{self, AuditRow};
 use crate::server::db::{Database, mirror};
+use crate::server::limits::{Limits, Rule};
 
 /// Paddle accepts at most this many subscription ids per session.
 const MAX_SUBSCRIPTIONS: usize = 25;
@@ -22,7 +22,9 @@ pub struct Portal<'a> {
     pub client: &'a paddle::Client,
     /// `None` refuses every URL (local mode without an emulator origin).
     pub origin: Option<PortalOrigin>,
-    pub limiter: &'a Limiter,
+    pub limits: &'a Limits,
+    /// Mints per user (`PORTAL_MINTS_PER_MINUTE`).
+    pub rule: Rule,
 }
 
 /// Mints a fresh portal URL for `user`, or says why not. The URL is never logged or stored.
@@ -32,7 +34,8 @@ pub async fn mint(
     request: &Request,
 ) -> Result<String, PortalError> {
     let user = user.ok_or(PortalError::NotAuthenticated)?;
-    if let Some(wait) = portal.limiter.hit(&user.id.to_string()) {
+    let key = format!("user:{}", user.id);
+    if let Err(wait) = portal.limits.reserve(&portal.rule, &key).await {
         return Err(PortalError::Limited(wait));
     }
     if !user.email_verified {

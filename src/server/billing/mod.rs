@@ -14,6 +14,17 @@ use axum::http::StatusCode;
 pub use allow::PortalOrigin;
 pub use mint::{Portal, mint};
 
+/// Portal sessions and deep links one user may mint per minute.
+pub fn mint_rule(
+    config: &crate::server::accounts::config::AccountSettings,
+) -> crate::server::limits::Rule {
+    crate::server::limits::Rule::new(
+        "portal-mint",
+        config.portal_mints_per_minute,
+        Duration::from_secs(60),
+    )
+}
+
 /// What the browser asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Request {

@@ -1,0 +1,64 @@
+//! Password reset by a mailed link.
+
+use std::net::IpAddr;
+
+use super::email::EmailAddress;
+use super::links::{send_link, use_token};
+use super::slots::Slots;
+use super::{Backend, Failure, Outcome, by_address, by_ip, now, password, unverified_cutoff};
+use crate::api::codes::AuthError;
+use crate::server::db::tokens::Purpose;
+use crate::server::db::{tokens as token_rows, users};
+
+/// Mails a reset link when the address has an account; the answer and its timing are
+/// the same either way (the lookup and mail run in the background). The mail limits
+/// (client IP, recipient) count every request, with or without an account.
+#[tracing::instrument(skip_all)]
+pub async fn request_reset(accounts: &Backend, ip: IpAddr, email: &str) -> Outcome {
+    let rules = accounts.rules;
+    let _ = Slots::take(&accounts.limits, [by_ip(rules.mail_per_ip, ip)]).await?;
+    let email = EmailAddress::parse(email).map_err(|_| Failure::Refused(AuthError::BadEmail))?;
+    let to = [by_address(rules.mail_per_recipient, email.as_str())];
+    let _ = Slots::take(&accounts.limits, to).await?;
+    let accounts = accounts.clone();
+    tokio::spawn(async move {
+        let cutoff = unverified_cutoff();
+        let result = match users::by_email(&accounts.db, email.as_str(), cutoff).await {
+            Ok(Some(user)) => send_link(&accounts, user.id, &email, Purpose::ResetPassword).await,
+            Ok(None) => Ok(()),
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = result {
+            tracing::error!(error = ?e, "password reset mail failed");
+        }
+    });
+    Ok(())
+}
+
+/// Sets a new password from a reset link. The new hash changes `session_auth_hash`,
+/// which ends every session opened with the old password.
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(accounts: &Backend, token: &str, password: String) -> Outcome {
+    if !password::acceptable(&password) {
+        return Err(Failure::Refused(AuthError::PasswordLength));
+    }
+    let user_id = use_token(accounts, token, Purpose::ResetPassword).await?;
+    if users::by_id(&accounts.db, user_id, unverified_cutoff())
+        .await?
+        .is_none()
+    {
+        return Err(Failure::Refused(AuthError::TokenExpired));
+    }
+    let hash = accounts
+        .hasher
+        .hash(accounts.hasher.admit()?, password)
+        .await?;
+    users::set_password_hash(&accounts.db, user_id, &hash).await?;
+    token_rows::retire_all(&accounts.db, user_id, Purpose::ResetPassword, now()).await?;
+    // The link reached the inbox, which proves the address too; the password is now the
+    // mailbox owner's own, so the verification links can go.
+    users::mark_verified(&accounts.db, user_id, now(), unverified_cutoff()).await?;
+    token_rows::retire_all(&accounts.db, user_id, Purpose::VerifyEmail, now()).await?;
+    tracing::info!(user_id, "password reset");
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! Abuse limits that hold under parallel load.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::accounts::{Browser, unique_email, verified_user};
+use common::{Backend, spawn_app_with};
+
+/// Statuses of `n` log-ins for `email` with a wrong password, all at once, each from
+/// its own client IP (so only the per-account limit can stop them).
+async fn parallel_wrong_passwords(app: &common::TestApp, email: &str, n: usize) -> Vec<u16> {
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let request = app
+                .client
+                .post(app.url("/api/auth/login"))
+                .header("origin", &app.origin)
+                .header("x-forwarded-for", format!("198.51.100.{}", i + 1))
+                .form(&[("email", email), ("password", "wrong password!")]);
+            tokio::spawn(async move { request.send().await.expect("answer").status().as_u16() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("task"));
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn forty_parallel_wrong_passwords_for_one_account_check_at_most_the_limit() {
+    let app = spawn_app_with(Backend::Sqlite, &[("TRUST_X_FORWARDED_FOR", "true")]).await;
+    let email = unique_email();
+    verified_user(&app, &email).await;
+    let statuses = parallel_wrong_passwords(&app, &email, 40).await;
+    let count = |s: u16| statuses.iter().filter(|&&x| x == s).count();
+    // Each check (401) or refusal for a saturated hasher (503) held one of the 10 slots.
+    assert_eq!(count(401) + count(503), 10, "{statuses:?}");
+    assert_eq!(count(429), 30, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn one_address_gets_few_mails_however_many_clients_ask() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[
+            ("TRUST_X_FORWARDED_FOR", "true"),
+            ("MAILS_PER_ADDRESS_PER_HOUR", "3"),
+        ],
+    )
+    .await;
+    let victim = unique_email();
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        let res = app
+            .client
+            .post(app.url("/api/auth/forgot-password"))
+            .header("origin", &app.origin)
+            .header("x-forwarded-for", format!("192.0.2.{}", i + 1))
+            .form(&[("email", victim.as_str())])
+            .send()
+            .await
+            .expect("answer");
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    let res = Browser::new(&app)
+        .post("/api/auth/forgot-password", &[("email", &unique_email())])
+        .await;
+    assert_eq!(res.status(), 200, "other addresses are not affected");
+}
