@@ -29,9 +29,9 @@ async fn a_subscriber_sees_each_subscription_in_words_with_its_buttons() {
             "product and price"
         );
         assert!(html.contains("Active") && html.contains("Next bill"));
-        assert!(html.contains(&format!("data-subscription=\"{sub}\"")));
-        assert!(html.contains("data-portal-action=\"cancel\""));
-        assert!(html.contains("data-portal-action=\"update_payment_method\""));
+        assert!(html.contains(&format!("name=\"subscription_id\" value=\"{sub}\"")));
+        assert!(html.contains("name=\"action\" value=\"cancel\""));
+        assert!(html.contains("name=\"action\" value=\"update_payment_method\""));
         assert!(!html.contains("Subscribe first"));
         assert_eq!(portal_calls(&app).await, before, "rendering mints nothing");
         assert!(!html.contains("pga_"), "no portal link in the page");
@@ -58,10 +58,10 @@ async fn a_scheduled_cancellation_shows_in_words_and_cancel_goes() {
     let html = user.get("/dashboard").await.text().await.expect("html");
     assert!(html.contains("Cancels on "), "{html}");
     assert!(
-        !html.contains("data-portal-action=\"cancel\""),
+        !html.contains("name=\"action\" value=\"cancel\""),
         "already scheduled"
     );
-    assert!(html.contains("data-portal-action=\"update_payment_method\""));
+    assert!(html.contains("name=\"action\" value=\"update_payment_method\""));
 }
 
 #[tokio::test]

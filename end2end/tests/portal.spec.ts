@@ -175,3 +175,106 @@ test("8. an unverified user whose email matches a customer gets no portal", asyn
   expect(await res.text()).toContain("Verify your email address first");
   expect((await paddleCalls(request)).length).toBe(before);
 });
+
+test("each refusal shows its own message and next step (JavaScript on, stubbed answers)", async ({ page }) => {
+  await customerWithCheckout(page);
+  await hydrated(page);
+  const cases = [
+    { status: 401, error: "not_authenticated", text: "Not authenticated: you are signed out.", link: "Log in again" },
+    { status: 403, error: "unverified", text: "Verify your email address first.", link: "See how" },
+    { status: 404, error: "no_customer", text: "No Paddle customer: there is no subscription for your email yet.", link: "Subscribe first" },
+    { status: 404, error: "subscription_not_found", text: "Subscription not found.", link: "Reload your subscriptions" },
+    { status: 429, error: "limited", retry_after: 17, text: "Too many requests. Try again in 17 seconds.", retry: true },
+    { status: 503, error: "unavailable", text: "The billing portal is temporarily unavailable. Please try again.", retry: true },
+  ];
+  const button = page.getByRole("button", { name: "Manage subscription" });
+  const alert = page.locator("form", { has: button }).getByRole("alert");
+  for (const c of cases) {
+    await page.route(`**${SESSION}`, (route) =>
+      route.fulfill({
+        status: c.status,
+        contentType: "application/json",
+        // The message is the server's, for scripts; the island words it from the variant.
+        body: JSON.stringify({ error: c.error, message: "(server text)", retry_after: c.retry_after }),
+      }),
+    );
+    await button.click();
+    await expect(alert).toContainText(c.text);
+    await expect(alert).not.toContainText("(server text)");
+    if (c.link) await expect(alert.getByRole("link", { name: c.link })).toBeVisible();
+    if (c.retry) await expect(alert.getByRole("button", { name: "Try again" })).toBeVisible();
+    await expect(button).toBeEnabled();
+    await page.unroute(`**${SESSION}`);
+  }
+});
+
+/** Serves a page of our own origin holding one form (a stand-in for a crafted or stale
+ * page), and submits it: the server sees a real browser form post. */
+async function submitForm(page: Page, action: string, fields: Record<string, string> = {}) {
+  const inputs = Object.entries(fields)
+    .map(([k, v]) => `<input type="hidden" name="${k}" value="${v}">`)
+    .join("");
+  await page.route("**/e2e-form", (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><form method="post" action="${action}">${inputs}<button>Go</button></form>`,
+    }),
+  );
+  await page.goto("/e2e-form");
+  await page.getByRole("button", { name: "Go" }).click();
+}
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("Manage subscription, Cancel and Update payment method are forms that land on the portal", async ({ page }) => {
+    await customerWithCheckout(page);
+    const sub = await page.locator("li.subscription").first().getAttribute("data-subscription-id");
+    const portal = new URL(emulatorUrl()).origin;
+
+    await page.getByRole("button", { name: "Manage subscription" }).click();
+    await expect(page.getByRole("heading", { name: "Your subscriptions" })).toBeVisible();
+    const first = page.url();
+    expect(new URL(first).origin).toBe(portal);
+    await page.goto("/dashboard");
+    await page.getByRole("button", { name: "Manage subscription" }).click();
+    await expect(page.getByRole("heading", { name: "Your subscriptions" })).toBeVisible();
+    expect(page.url()).not.toBe(first);
+
+    await page.goto("/dashboard");
+    await page.getByRole("button", { name: /^Cancel/ }).first().click();
+    await expect(page.getByRole("heading", { name: "Cancel subscription" })).toBeVisible();
+    expect(new URL(page.url()).searchParams.get("subscription_id")).toBe(sub);
+
+    await page.goto("/dashboard");
+    await page.getByRole("button", { name: /^Update payment method/ }).first().click();
+    await expect(page.getByRole("heading", { name: "Update payment method" })).toBeVisible();
+    expect(new URL(page.url()).searchParams.get("subscription_id")).toBe(sub);
+  });
+
+  test("refused form posts come back in words, with no Paddle call", async ({ page, request }) => {
+    const other = await buy(request, freshEmail("other"));
+    await customerWithCheckout(page);
+    const before = (await paddleCalls(request)).length;
+
+    await submitForm(page, LINK, { subscription_id: other.subscription_id, action: "cancel" });
+    await expect(page).toHaveURL(/\/dashboard\?/);
+    await expect(page.getByRole("alert").first()).toContainText("Subscription not found.");
+
+    await page.context().clearCookies();
+    await submitForm(page, SESSION);
+    await expect(page).toHaveURL(/\/login\?next=\/dashboard$/);
+    expect((await paddleCalls(request)).length).toBe(before);
+  });
+
+  test("without a Paddle customer the form post says Subscribe first, with no Paddle call", async ({ page, request }) => {
+    const email = freshEmail("nocustomer");
+    await signUp(page, email, true);
+    const before = (await paddleCalls(request)).length;
+    await submitForm(page, SESSION);
+    await expect(page).toHaveURL(/\/dashboard\?/);
+    await expect(page.getByRole("alert").first()).toContainText("No Paddle customer");
+    await expect(page.getByRole("heading", { name: "Subscribe first" })).toBeVisible();
+    expect((await paddleCalls(request)).length).toBe(before);
+  });
+});

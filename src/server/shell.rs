@@ -8,7 +8,9 @@ use leptos_axum::ResponseOptions;
 use leptos_meta::MetaTags;
 
 use crate::app::App;
+use crate::server::billing::PortalOrigin;
 use crate::server::http::headers::page_csp;
+use crate::server::state::AppState;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     provide_nonce();
@@ -37,7 +39,14 @@ fn set_page_csp() {
     let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) else {
         return;
     };
-    match HeaderValue::from_str(&page_csp(&nonce.to_string())) {
+    let portal = use_context::<AppState>().and_then(|state| {
+        PortalOrigin::for_mode(
+            &state.settings.paddle.mode,
+            state.paddle.emulator_origin.as_ref(),
+        )
+    });
+    let portal = portal.map(|p| p.origin());
+    match HeaderValue::from_str(&page_csp(&nonce.to_string(), portal.as_deref())) {
         Ok(value) => response.insert_header(header::CONTENT_SECURITY_POLICY, value),
         Err(e) => tracing::error!(error = %e, "page CSP is not a valid header value"),
     }

@@ -4,4 +4,4 @@
 pub mod auth_form;
 pub mod portal;
 #[cfg(feature = "hydrate")]
-mod portal_click;
+mod portal_submit;

@@ -1,74 +1,66 @@
 //! The portal buttons: "Manage subscription" and each subscription's "Cancel" and
-//! "Update payment method". One island wraps the billing section and listens for clicks
-//! on any `button[data-portal-action]` inside it, so the buttons themselves stay
-//! server-rendered HTML: no props, no JSON parser in the wasm.
+//! "Update payment method". Each is a plain form whose `action` is its server
+//! function's own URL, so without JavaScript a press posts it and the server answers
+//! with a 303 to the portal. One island wraps the billing section and takes over every
+//! form inside it: it calls the server function by name, then goes to the URL. The
+//! buttons stay server-rendered HTML: no props, no JSON parser in the wasm.
 //!
-//! A click asks the server to mint a fresh portal session (`POST /api/portal/session` or
-//! `/api/portal/link`), then goes there with `window.location.assign`. While pending the
-//! button is disabled and says "Opening…" (one click, one mint); an error shows in the
-//! button's own `role="alert"` line, with the next step as a link or a retry button.
+//! While pending the button is disabled and says "Opening…" (one press, one mint); an
+//! error shows in the form's own `role="alert"` line with the next step.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
-/// The island around the billing section; `children` holds the buttons.
+use crate::api::portal::{CreatePortalLink, CreatePortalSession, LinkAction};
+
+/// The island around the billing section; `children` holds the forms.
 #[island]
 pub fn PortalActions(children: Children) -> impl IntoView {
-    let on_click = move |ev: leptos::ev::MouseEvent| {
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
-        super::portal_click::on_click(&ev);
+        super::portal_submit::on_submit(&ev);
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
-    view! { <div class="portal-actions" on:click=on_click>{children()}</div> }
+    view! { <div class="portal-actions" on:submit=on_submit>{children()}</div> }
 }
 
-/// Which portal page a button opens.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PortalAction {
-    Overview,
-    Cancel,
-    UpdatePaymentMethod,
-}
-
-impl PortalAction {
-    /// The value of `data-portal-action`; a deep link's is the server's `action` field.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Overview => "overview",
-            Self::Cancel => "cancel",
-            Self::UpdatePaymentMethod => "update_payment_method",
-        }
-    }
-}
-
-/// One button and the line where its errors appear (server-rendered, inside
-/// [`PortalActions`]). `label` names the button; `subscription` is set for deep links,
-/// and `described` names the subscription for screen readers ("Cancel Pro").
+/// One button as a form, and the line where its errors appear (server-rendered, inside
+/// [`PortalActions`]). Without `link` it opens the overview; with it, that deep link of
+/// that subscription. `described` names it for screen readers ("Cancel Pro").
 #[component]
 pub fn PortalButton(
-    action: PortalAction,
     label: &'static str,
-    #[prop(optional, into)] subscription: Option<String>,
+    #[prop(optional, into)] link: Option<(String, LinkAction)>,
     #[prop(optional, into)] described: Option<String>,
     #[prop(optional)] primary: bool,
 ) -> impl IntoView {
-    let error_id = match &subscription {
-        Some(id) => format!("portal-error-{}-{id}", action.as_str()),
-        None => format!("portal-error-{}", action.as_str()),
+    let (action, error_id) = match &link {
+        Some((id, action)) => (
+            CreatePortalLink::url(),
+            format!("portal-error-{}-{id}", action.as_str()),
+        ),
+        None => (
+            CreatePortalSession::url(),
+            "portal-error-overview".to_owned(),
+        ),
     };
     view! {
-        <div class="portal-action">
+        <form method="post" action=action class="portal-action">
+            {link.map(|(id, action)| view! {
+                <input type="hidden" name="subscription_id" value=id />
+                <input type="hidden" name="action" value=action.as_str() />
+            })}
             <button
-                type="button"
+                type="submit"
                 class=if primary { "primary" } else { "secondary" }
-                data-portal-action=action.as_str()
-                data-subscription=subscription
+                data-portal-button=""
                 aria-label=described
                 aria-describedby=error_id.clone()
             >
                 {label}
             </button>
             <p class="portal-error" id=error_id role="alert" data-portal-error=""></p>
-        </div>
+        </form>
     }
 }

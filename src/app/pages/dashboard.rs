@@ -1,9 +1,11 @@
 use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnUrlError;
 use leptos_meta::Title;
 
 use super::flash::Flash;
+use crate::api::portal::{LinkAction, NextStep, PortalError};
 use crate::app::billing::{BillingView, SubscriptionView};
-use crate::app::islands::portal::{PortalAction, PortalActions, PortalButton};
+use crate::app::islands::portal::{PortalActions, PortalButton};
 use crate::app::session::Viewer;
 
 /// Signed-in users only (the server redirects guests to `/login?next=/dashboard`).
@@ -46,14 +48,28 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
+/// A portal form posted without JavaScript that failed comes back here with the error
+/// in the URL (`?__err=…`, the framework's encoding); it is shown in words.
+#[component]
+fn PortalFailure() -> impl IntoView {
+    let error =
+        super::flash::query_param("__err").map(|e| ServerFnUrlError::<PortalError>::decode_err(&e));
+    error.map(|e| {
+        let next = match e.next_step() {
+            NextStep::Link(text, href) => view! { <a href=href>{text}</a> }.into_any(),
+            NextStep::Retry => view! { <span>"Press the button again."</span> }.into_any(),
+        };
+        view! { <p class="flash error" role="alert">{e.message()} " " {next}</p> }
+    })
+}
+
 /// The billing section of a verified user, from the view the server loaded.
 #[component]
 fn Billing(email: String) -> impl IntoView {
-    match use_context::<BillingView>() {
+    let billing = match use_context::<BillingView>() {
         Some(BillingView::Customer { subscriptions }) => view! {
             <PortalActions>
-                <PortalButton action=PortalAction::Overview label="Manage subscription" primary=true />
-                <noscript><p class="hint">"Opening the billing portal needs JavaScript."</p></noscript>
+                <PortalButton label="Manage subscription" primary=true />
                 {if subscriptions.is_empty() {
                     view! { <p>"You have no subscriptions."</p> }.into_any()
                 } else {
@@ -84,7 +100,8 @@ fn Billing(email: String) -> impl IntoView {
             <p role="alert">"Your subscriptions cannot be shown right now. Reload the page in a moment."</p>
         }
         .into_any(),
-    }
+    };
+    view! { <PortalFailure /> {billing} }
 }
 
 /// One subscription: what it is, its state in words, and its deep-link buttons.
@@ -107,17 +124,15 @@ fn Subscription(s: SubscriptionView) -> impl IntoView {
             <div class="subscription-actions">
                 {s.can_cancel.then(|| view! {
                     <PortalButton
-                        action=PortalAction::Cancel
                         label="Cancel"
-                        subscription=s.id.clone()
+                        link=(s.id.clone(), LinkAction::Cancel)
                         described=format!("Cancel {name}")
                     />
                 })}
                 {s.can_update_payment.then(|| view! {
                     <PortalButton
-                        action=PortalAction::UpdatePaymentMethod
                         label="Update payment method"
-                        subscription=s.id.clone()
+                        link=(s.id.clone(), LinkAction::UpdatePaymentMethod)
                         described=format!("Update payment method for {name}")
                     />
                 })}

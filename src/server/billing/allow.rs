@@ -23,6 +23,15 @@ impl PortalOrigin {
         }
     }
 
+    /// The origin itself (`https://customer-portal.paddle.com`, or the emulator's), for
+    /// the pages' CSP `form-action`: a form post's redirect goes there.
+    pub fn origin(&self) -> String {
+        match self {
+            Self::Https(host) => format!("https://{host}"),
+            Self::Emulator(url) => url.origin().ascii_serialization(),
+        }
+    }
+
     /// Whether `raw` is a URL browsers may be sent to.
     pub fn allows(&self, raw: &str) -> bool {
         let Ok(url) = Url::parse(raw) else {

@@ -36,7 +36,9 @@ pub async fn mint(
     let user = user.ok_or(PortalError::NotAuthenticated)?;
     let key = format!("user:{}", user.id);
     if let Err(wait) = portal.limits.reserve(&portal.rule, &key).await {
-        return Err(PortalError::Limited(wait));
+        return Err(PortalError::Limited {
+            retry_after: wait.as_secs().max(1),
+        });
     }
     if !user.email_verified {
         return Err(PortalError::Unverified);

@@ -6,11 +6,11 @@
 pub mod allow;
 pub mod dashboard;
 mod mint;
+pub mod web;
 
 use std::time::Duration;
 
-use axum::http::StatusCode;
-
+pub use crate::api::portal::{LinkAction, PortalError};
 pub use allow::PortalOrigin;
 pub use mint::{Portal, mint};
 
@@ -37,67 +37,4 @@ pub enum Request {
         subscription_id: paddle::SubscriptionId,
         action: LinkAction,
     },
-}
-
-/// The deep links Paddle mints for each subscription.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkAction {
-    Cancel,
-    UpdatePaymentMethod,
-}
-
-impl LinkAction {
-    /// `cancel` or `update_payment_method`, as the browser sends them.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "cancel" => Some(Self::Cancel),
-            "update_payment_method" => Some(Self::UpdatePaymentMethod),
-            _ => None,
-        }
-    }
-}
-
-/// Why no portal URL: each says, in plain words, what the user can do next.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PortalError {
-    NotAuthenticated,
-    Unverified,
-    NoCustomer,
-    SubscriptionNotFound,
-    BadSubscriptionId,
-    BadAction,
-    Limited(Duration),
-    Unavailable,
-}
-
-impl PortalError {
-    /// The message the browser sees; never an internal detail.
-    pub fn message(&self) -> String {
-        match self {
-            Self::NotAuthenticated => "Not authenticated".into(),
-            Self::Unverified => "Verify your email address first".into(),
-            Self::NoCustomer => "No Paddle customer".into(),
-            Self::SubscriptionNotFound => "Subscription not found".into(),
-            Self::BadSubscriptionId => "Not a Paddle subscription id".into(),
-            Self::BadAction => "Unknown action".into(),
-            Self::Limited(wait) => format!(
-                "Too many requests. Try again in {} seconds.",
-                wait.as_secs().max(1)
-            ),
-            Self::Unavailable => {
-                "The billing portal is temporarily unavailable. Please try again.".into()
-            }
-        }
-    }
-
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::NotAuthenticated => StatusCode::UNAUTHORIZED,
-            Self::Unverified => StatusCode::FORBIDDEN,
-            Self::NoCustomer | Self::SubscriptionNotFound => StatusCode::NOT_FOUND,
-            Self::BadAction | Self::BadSubscriptionId => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Limited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        }
-    }
 }

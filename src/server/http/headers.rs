@@ -10,12 +10,16 @@ const STRICT_CSP: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// The policy of a rendered page: the app's own scripts and wasm, plus the one inline
-/// loader Leptos writes, identified by this response's nonce. Nothing else runs.
-pub fn page_csp(nonce: &str) -> String {
+/// loader Leptos writes, identified by this response's nonce. Nothing else runs. Forms
+/// post to the app itself; `portal_origin` is where a portal button's form post is
+/// redirected (browsers apply `form-action` to that redirect too), and nothing wider.
+pub fn page_csp(nonce: &str, portal_origin: Option<&str>) -> String {
+    let portal = portal_origin.map(|o| format!(" {o}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         object-src 'none'; base-uri 'none'; form-action 'self'{portal}; \
+         frame-ancestors 'none'"
     )
 }
 
@@ -71,7 +75,9 @@ mod tests {
 
     #[test]
     fn page_policy_allows_only_own_origin_and_the_nonce() {
-        let csp = page_csp("abc123");
+        let csp = page_csp("abc123", Some("https://customer-portal.paddle.com"));
+        assert!(csp.contains("form-action 'self' https://customer-portal.paddle.com;"));
+        assert!(page_csp("n", None).contains("form-action 'self';"));
         assert!(csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
