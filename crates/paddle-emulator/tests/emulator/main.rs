@@ -16,4 +16,5 @@ mod persistence;
 mod portal_actions;
 mod portal_sessions;
 mod support;
+mod view_subscription;
 mod webhooks;
