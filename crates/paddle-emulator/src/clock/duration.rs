@@ -91,7 +91,11 @@ fn fields(text: &str) -> Option<Vec<(u64, char)>> {
 
 impl fmt::Display for IsoDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "P{}MT{}S", self.months, self.seconds)
+        match (self.months, self.seconds) {
+            (months, 0) => write!(f, "P{months}M"),
+            (0, seconds) => write!(f, "PT{seconds}S"),
+            (months, seconds) => write!(f, "P{months}MT{seconds}S"),
+        }
     }
 }
 
@@ -118,6 +122,15 @@ mod tests {
             after("P1M2DT3H4M5S", jan31),
             datetime!(2027-03-02 13:04:05 UTC)
         );
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for text in ["P1M", "P35D", "P1Y2DT3S"] {
+            let parsed: IsoDuration = text.parse().unwrap();
+            assert_eq!(parsed.to_string().parse::<IsoDuration>(), Ok(parsed));
+        }
+        assert_eq!("P1Y".parse::<IsoDuration>().unwrap().to_string(), "P12M");
     }
 
     #[test]
