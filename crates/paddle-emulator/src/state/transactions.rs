@@ -116,7 +116,11 @@ impl Transaction {
         let currency = &self.currency_code;
         // One line item per subscription item; the emulator's subscriptions have one, so
         // the transaction's own id body makes a stable line item id.
-        let body = &self.id.as_str()["txn_".len()..];
+        let body = self
+            .id
+            .as_str()
+            .strip_prefix(TransactionId::PREFIX)
+            .unwrap_or_default();
         let line_items: Vec<Value> = self
             .items
             .iter()
