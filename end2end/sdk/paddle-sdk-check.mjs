@@ -166,6 +166,34 @@ try {
       return [true, ""];
     }
   });
+
+  await attempt("the clock renews: SDK lists and reads the transaction", async () => {
+    const { status, body } = await control("clock", { advance: "P1M", customer_id: customerId });
+    const page = await paddle.transactions.list({ subscriptionId: [subscriptionId] }).next();
+    const one = page.length === 1 ? await paddle.transactions.get(page[0].id) : null;
+    const ok =
+      status === 200 &&
+      body.events === 7 &&
+      one?.status === "completed" &&
+      one?.origin === "subscription_recurring" &&
+      one?.subscriptionId === subscriptionId &&
+      one?.details?.totals?.total === one?.payments?.[0]?.amount;
+    return [ok, `HTTP ${status}, ${page.length} transaction(s)`];
+  });
+
+  await attempt("webhooks.unmarshal accepts a renewal event dated on the emulated clock", async () => {
+    const completed = await delivery((event) => event.event_type === "transaction.completed");
+    const event = await paddle.webhooks.unmarshal(completed.raw, secret, completed.signature);
+    const ahead = new Date(event.occurredAt).getTime() - Date.now();
+    const ok = event.eventType === "transaction.completed" && ahead > 20 * 86_400_000;
+    return [ok, `occurred ${Math.round(ahead / 86_400_000)} days ahead`];
+  });
+
+  await attempt("SDK schedules a pause for the period's end", async () => {
+    const paused = await paddle.subscriptions.pause(subscriptionId, { effectiveFrom: "next_billing_period" });
+    const ok = paused.status === "active" && paused.scheduledChange?.action === "pause";
+    return [ok, `status ${paused.status}`];
+  });
 } finally {
   server.close();
 }

@@ -1,26 +1,31 @@
 //! A local, stateful stand-in for Paddle Billing, the backbone of Paddock's local mode
 //! and of its tests.
 //!
-//! It serves Paddle's API (customers, subscriptions, customer portal sessions) with the
-//! same paths, bodies, statuses and errors as Paddle's OpenAPI spec; a customer portal
-//! whose one-time links really cancel subscriptions or update payment methods; signed
-//! webhooks delivered in the background with retries (and a chaos switch); and control
-//! endpoints under `/_emulator/` for tests.
+//! It serves Paddle's API (customers, subscriptions, transactions, pausing, customer
+//! portal sessions) with the same paths, bodies, statuses and errors as Paddle's OpenAPI
+//! spec; a customer portal whose one-time links really cancel subscriptions or update
+//! payment methods; signed webhooks delivered in the background with retries (and a
+//! chaos switch); a billing clock that tests move forward, making renewals, dunning,
+//! scheduled changes and trial ends happen with Paddle's events; and control endpoints
+//! under `/_emulator/` for tests.
 //!
 //! # HTTP surface
 //! - Paddle API (needs `Authorization: Bearer <key>`): `GET /customers`,
 //!   `GET /customers/{id}`, `POST /customers/{id}/portal-sessions`, `GET /subscriptions`,
-//!   `GET /subscriptions/{id}`. Any other path is treated as an API call and answers
+//!   `GET /subscriptions/{id}`, `POST /subscriptions/{id}/pause`, `GET /transactions`,
+//!   `GET /transactions/{id}`. Any other path is treated as an API call and answers
 //!   Paddle's 404 `not_found`.
 //! - Portal: `GET /portal/cpl_…?action=…&token=…` (one use, TTL; 410 once used or expired)
 //!   and its forms, `POST /portal/cpl_…/actions` (one-time nonces).
 //! - Checkout page: `GET /checkout?email=…&return_url=…`, `POST /checkout`.
 //! - Control (JSON, no key): `POST /_emulator/checkout`, `GET /_emulator/calls`,
-//!   `POST /_emulator/faults`, `GET /_emulator/deliveries`, `POST /_emulator/reset`,
-//!   `POST /_emulator/chaos`, `POST /_emulator/destinations`, `POST /_emulator/seed`.
+//!   `POST /_emulator/faults` (API faults, or payment declines), `GET /_emulator/deliveries`,
+//!   `POST /_emulator/reset`, `POST /_emulator/chaos`, `POST /_emulator/destinations`,
+//!   `POST /_emulator/seed`, `GET`/`POST /_emulator/clock`.
 //!
-//! Only customers and subscriptions are persisted; links, calls, faults, deliveries and
-//! destinations added at run time live as long as the process.
+//! Customers, subscriptions, transactions, the clock and pending payment declines are
+//! persisted; links, calls, API faults, deliveries and destinations added at run time
+//! live as long as the process.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -39,6 +44,7 @@
 
 mod api;
 mod billing;
+mod clock;
 mod config;
 mod control;
 mod emulator;
@@ -47,6 +53,7 @@ mod portal;
 mod state;
 mod webhooks;
 
+pub use clock::{InvalidDuration, IsoDuration};
 pub use config::{
     Config, DEFAULT_ADDR, DEFAULT_API_KEY, DEFAULT_RETURN_URL, DEFAULT_WEBHOOK_SECRET, RetryPolicy,
     WebhookDestination,

@@ -42,6 +42,11 @@ fn generate_body() -> String {
     let millis = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
+    body_at(millis)
+}
+
+/// An id body whose time prefix is `millis` since the epoch.
+fn body_at(millis: u128) -> String {
     let mut out = String::with_capacity(ID_BODY_LEN);
     for i in (0..10).rev() {
         out.push(char::from(ALPHABET[((millis >> (5 * i)) & 31) as usize]));
@@ -76,6 +81,14 @@ macro_rules! paddle_id {
             /// A new random id, time-ordered like Paddle's (for the emulator and tests).
             pub fn generate() -> Self {
                 Self(format!("{}{}", $prefix, generate_body()))
+            }
+
+            /// A new random id that sorts as if made at `at` (an emulator's clock, say).
+            ///
+            /// Instants before the epoch sort as the epoch.
+            pub fn generate_at(at: time::OffsetDateTime) -> Self {
+                let millis = u128::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(0);
+                Self(format!("{}{}", $prefix, body_at(millis)))
             }
 
             /// The id as a string slice.

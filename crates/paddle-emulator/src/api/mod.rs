@@ -7,9 +7,11 @@ mod auth;
 mod customers;
 mod middleware;
 mod pagination;
+mod pause;
 mod portal_sessions;
 mod reply;
 mod subscriptions;
+mod transactions;
 
 use std::sync::Arc;
 
@@ -33,6 +35,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         )
         .route("/subscriptions", get(subscriptions::list))
         .route("/subscriptions/{subscription_id}", get(subscriptions::get))
+        .route(
+            "/subscriptions/{subscription_id}/pause",
+            post(pause::create),
+        )
+        .route("/transactions", get(transactions::list))
+        .route("/transactions/{transaction_id}", get(transactions::get))
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
         .layer(from_fn_with_state(

@@ -91,13 +91,43 @@ impl ListQuery {
     ///
     /// `base` is the absolute URL of the list endpoint, without a query.
     pub(crate) fn paginate<T>(&self, matching: Vec<(String, T)>, base: &str) -> Paged<T> {
+        self.paginate_ordered(matching, base, false)
+    }
+
+    /// `order_by`: `id[ASC]` or `id[DESC]` (`default_desc` when absent); `true` for DESC.
+    pub(crate) fn descending(&self, default_desc: bool) -> Result<bool, ApiError> {
+        let Some(values) = self.values("order_by") else {
+            return Ok(default_desc);
+        };
+        match values.as_slice() {
+            [one] if one == "id[ASC]" => Ok(false),
+            [one] if one == "id[DESC]" => Ok(true),
+            _ => Err(ApiError::invalid_field(vec![field(
+                "order_by",
+                "must be id[ASC] or id[DESC]",
+            )])),
+        }
+    }
+
+    /// Like [`Self::paginate`]; with `descending`, `matching` comes in descending id
+    /// order and the page starts below the cursor.
+    pub(crate) fn paginate_ordered<T>(
+        &self,
+        matching: Vec<(String, T)>,
+        base: &str,
+        descending: bool,
+    ) -> Paged<T> {
         let total = matching.len();
         let mut rest = matching
             .into_iter()
             .filter(|(id, _)| {
-                self.after
-                    .as_deref()
-                    .is_none_or(|after| id.as_str() > after)
+                self.after.as_deref().is_none_or(|after| {
+                    if descending {
+                        id.as_str() < after
+                    } else {
+                        id.as_str() > after
+                    }
+                })
             })
             .peekable();
         let mut items = Vec::with_capacity(self.per_page.min(total));

@@ -14,7 +14,7 @@ use super::reply::{ApiError, Reply, RequestId, respond};
 use crate::emulator::Shared;
 
 /// The API's view: with fresh, one-time `management_urls`.
-fn to_value(shared: &Shared, sub: &Subscription) -> Result<Value, ApiError> {
+pub(super) fn to_value(shared: &Shared, sub: &Subscription) -> Result<Value, ApiError> {
     let mut sub = sub.clone();
     sub.management_urls = Some(shared.links.management_urls(&sub));
     serde_json::to_value(&sub).map_err(|_| ApiError::internal())

@@ -2,14 +2,14 @@
 
 use paddle::entities::ScheduledChangeAction;
 use paddle::{CustomerId, ScheduledChange, Subscription, SubscriptionId, SubscriptionStatus};
-use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::BillingError;
+use super::dunning::collect_past_due;
+use super::lifecycle::set_canceled;
 use crate::emulator::Shared;
 use crate::state::Data;
-use crate::state::entities::{now, rfc3339_micros, set_item_field};
-use crate::webhooks::{EventType, subscription_data};
+use crate::webhooks::{EventType, Outbox};
 
 /// When a cancellation takes effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,7 @@ pub(crate) enum Change {
     AlreadyScheduled(OffsetDateTime),
     /// Canceled now.
     Canceled,
-    /// Payment method replaced; a `past_due` subscription became `active` again.
+    /// Payment method replaced; a `past_due` subscription was collected and is `active` again.
     PaymentMethodUpdated,
 }
 
@@ -46,15 +46,16 @@ fn owned<'a>(
 }
 
 /// Cancels now (`subscription.updated`, then `subscription.canceled`) or at the period's
-/// end (`subscription.updated` with a `scheduled_change`), as Paddle does.
+/// end (`subscription.updated` with a `scheduled_change`), as Paddle does, at the
+/// customer's time on the billing clock.
 pub(crate) fn cancel(
     shared: &Shared,
     customer_id: &CustomerId,
     subscription_id: &SubscriptionId,
     when: CancelWhen,
 ) -> Result<(Subscription, Change), BillingError> {
-    let at = now();
-    let (sub, change) = shared.store.write(|data| {
+    let (sub, change, at) = shared.store.write(|data| {
+        let at = data.now_for(customer_id);
         let sub = owned(data, customer_id, subscription_id)?;
         if sub.status == SubscriptionStatus::Canceled {
             return Err(BillingError::AlreadyCanceled);
@@ -67,6 +68,7 @@ pub(crate) fn cancel(
                     return Ok((
                         sub.clone(),
                         Change::AlreadyScheduled(scheduled.effective_at),
+                        at,
                     ));
                 }
                 let effective_at = sub
@@ -83,18 +85,12 @@ pub(crate) fn cancel(
                 Change::Scheduled(effective_at)
             }
             CancelWhen::Now => {
-                sub.status = SubscriptionStatus::Canceled;
-                sub.canceled_at = Some(at);
-                sub.scheduled_change = None;
-                sub.current_billing_period = None;
-                sub.next_billed_at = None;
-                set_item_field(sub, "next_billed_at", Value::Null)?;
-                set_item_field(sub, "updated_at", Value::String(rfc3339_micros(at)))?;
+                set_canceled(sub, at)?;
                 Change::Canceled
             }
         };
         sub.updated_at = at;
-        Ok((sub.clone(), change))
+        Ok((sub.clone(), change, at))
     })?;
     let events: &[EventType] = match change {
         Change::Scheduled(_) => &[EventType::SubscriptionUpdated],
@@ -104,36 +100,40 @@ pub(crate) fn cancel(
         ],
         Change::AlreadyScheduled(_) | Change::PaymentMethodUpdated => &[],
     };
+    let mut outbox = Outbox::default();
     for event in events {
-        shared
-            .webhooks
-            .emit(*event, subscription_data(&sub, *event)?);
+        outbox.subscription(*event, &sub, at)?;
     }
+    shared.webhooks.send(outbox);
     tracing::info!(%subscription_id, ?change, "portal cancel");
     Ok((sub, change))
 }
 
-/// Replaces the payment method (`subscription.updated`); a `past_due` subscription is
-/// collected with it and becomes `active` again.
+/// Replaces the payment method (`subscription.updated`). A `past_due` subscription's
+/// overdue transactions are collected with it (`transaction.updated`, `.paid`,
+/// `.updated`, `.completed`) and it becomes `active` again (`subscription.updated`).
 pub(crate) fn update_payment_method(
     shared: &Shared,
     customer_id: &CustomerId,
     subscription_id: &SubscriptionId,
 ) -> Result<(Subscription, Change), BillingError> {
-    let at = now();
-    let sub = shared.store.write(|data| {
+    let (sub, outbox) = shared.store.write(|data| {
+        let at = data.now_for(customer_id);
         let sub = owned(data, customer_id, subscription_id)?;
         if sub.status == SubscriptionStatus::Canceled {
             return Err(BillingError::AlreadyCanceled);
         }
+        let mut outbox = Outbox::default();
         if sub.status == SubscriptionStatus::PastDue {
-            sub.status = SubscriptionStatus::Active;
+            collect_past_due(data, subscription_id, at, &mut outbox)?;
+        } else {
+            sub.updated_at = at;
+            outbox.subscription(EventType::SubscriptionUpdated, sub, at)?;
         }
-        sub.updated_at = at;
-        Ok(sub.clone())
+        let sub = owned(data, customer_id, subscription_id)?;
+        Ok((sub.clone(), outbox))
     })?;
-    let event = EventType::SubscriptionUpdated;
-    shared.webhooks.emit(event, subscription_data(&sub, event)?);
+    shared.webhooks.send(outbox);
     tracing::info!(%subscription_id, "portal payment method update");
     Ok((sub, Change::PaymentMethodUpdated))
 }

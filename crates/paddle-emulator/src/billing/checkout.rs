@@ -5,8 +5,8 @@ use paddle::{CustomerId, SubscriptionId};
 use super::BillingError;
 use crate::emulator::Shared;
 use crate::state::catalog::{PLANS, Plan};
-use crate::state::entities::{new_customer, new_subscription, now};
-use crate::webhooks::{EventType, customer_data, subscription_data};
+use crate::state::entities::{new_customer, new_subscription};
+use crate::webhooks::{EventType, Outbox, customer_data};
 
 /// Most customers or subscriptions one seed may create.
 const MAX_SEED: u32 = 100_000;
@@ -32,8 +32,11 @@ fn valid_email(email: &str) -> bool {
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// Buys `plan` for `email`: the customer if new (`customer.created`), then a new active
-/// subscription (`subscription.created`, `subscription.activated`).
+/// Buys `plan` for `email`: the customer if new (`customer.created`), then a new
+/// subscription, active (`subscription.created`, `subscription.activated`) or, for a
+/// plan with a trial, trialing (`subscription.created`, `subscription.trialing`).
+///
+/// It happens at the customer's time on the billing clock (everyone's for a new one).
 pub(crate) fn checkout(
     shared: &Shared,
     email: &str,
@@ -48,30 +51,30 @@ pub(crate) fn checkout(
         BillingError::UnknownPlan(plan.unwrap_or_default().chars().take(40).collect())
     })?;
     let name = name.map(str::trim).filter(|n| !n.is_empty());
-    let at = now();
-    let (customer, is_new, sub) = shared.store.write(|data| {
-        let (customer, is_new) = match data.customer_by_email(email) {
-            Some(existing) => (existing.clone(), false),
+    let (customer, sub, outbox) = shared.store.write(|data| {
+        let mut outbox = Outbox::default();
+        let customer = match data.customer_by_email(email) {
+            Some(existing) => existing.clone(),
             None => {
-                let customer = new_customer(email, name, at);
+                let customer = new_customer(email, name, data.clock.now());
                 data.customers.insert(customer.id.clone(), customer.clone());
-                (customer, true)
+                let created = customer_data(&customer)?;
+                outbox.push(EventType::CustomerCreated, created, customer.created_at);
+                customer
             }
         };
+        let at = data.now_for(&customer.id);
         let sub = new_subscription(&customer.id, plan, at)?;
         data.subscriptions.insert(sub.id.clone(), sub.clone());
-        Ok::<_, BillingError>((customer, is_new, sub))
+        let started = match sub.status {
+            paddle::SubscriptionStatus::Trialing => EventType::SubscriptionTrialing,
+            _ => EventType::SubscriptionActivated,
+        };
+        outbox.subscription(EventType::SubscriptionCreated, &sub, at)?;
+        outbox.subscription(started, &sub, at)?;
+        Ok::<_, BillingError>((customer, sub, outbox))
     })?;
-    let hooks = &shared.webhooks;
-    if is_new {
-        hooks.emit(EventType::CustomerCreated, customer_data(&customer)?);
-    }
-    for event in [
-        EventType::SubscriptionCreated,
-        EventType::SubscriptionActivated,
-    ] {
-        hooks.emit(event, subscription_data(&sub, event)?);
-    }
+    shared.webhooks.send(outbox);
     tracing::info!(customer_id = %customer.id, subscription_id = %sub.id, plan = plan.key, "checkout");
     Ok(Purchase {
         customer_id: customer.id,
@@ -90,8 +93,8 @@ pub(crate) fn seed(
     if customers > MAX_SEED || subscriptions > MAX_SEED {
         return Err(BillingError::TooLarge("at most 100000 of each per seed"));
     }
-    let at = now();
     shared.store.write(|data| {
+        let at = data.clock.now();
         let mut owners: Vec<CustomerId> = Vec::new();
         for n in 0..customers {
             let id = CustomerId::generate();
@@ -110,8 +113,13 @@ pub(crate) fn seed(
                 "subscriptions need customers: seed some, or check out first",
             ));
         }
+        // Seeded subscriptions are active: the plans without a trial.
+        let plans: Vec<Plan> = PLANS
+            .into_iter()
+            .filter(|p| p.trial_days.is_none())
+            .collect();
         for n in 0..subscriptions as usize {
-            let plan = PLANS[n % PLANS.len()];
+            let plan = plans[n % plans.len()];
             let sub = new_subscription(&owners[n % owners.len()], plan, at)?;
             data.subscriptions.insert(sub.id.clone(), sub);
         }

@@ -78,12 +78,40 @@ pub(super) async fn calls(State(shared): State<Arc<Shared>>) -> Response {
     Json(shared.calls.all()).into_response()
 }
 
-/// `POST /_emulator/faults`: the next `count` API calls fail (or are slow).
+/// `POST /_emulator/faults`: the next `count` API calls fail (or are slow), or with
+/// `payment_decline` the customer's next `count` payments are declined.
 pub(super) async fn faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let request: FaultRequest = match parse(&body) {
+    let mut request: FaultRequest = match parse(&body) {
         Ok(request) => request,
         Err(err) => return error(StatusCode::BAD_REQUEST, err),
     };
+    if let Some(decline) = request.payment_decline.take() {
+        if request.status.is_some() || request.delay_ms.is_some() || request.retry_after.is_some() {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "`payment_decline` takes only a `count`",
+            );
+        }
+        let customer = decline.customer_id;
+        let pending = shared.store.write(|data| {
+            if !data.customers.contains_key(&customer) {
+                return None;
+            }
+            let pending = data.declines.entry(customer.clone()).or_default();
+            *pending = pending.saturating_add(request.count);
+            let pending = *pending;
+            if pending == 0 {
+                data.declines.remove(&customer);
+            }
+            Some(pending)
+        });
+        return match pending {
+            Some(pending) => {
+                Json(json!({"customer_id": customer, "pending_declines": pending})).into_response()
+            }
+            None => error(StatusCode::NOT_FOUND, "customer not found"),
+        };
+    }
     match request.into_fault() {
         Ok((count, fault)) => {
             shared.faults.push(count, fault);

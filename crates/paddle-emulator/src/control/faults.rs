@@ -11,14 +11,25 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FaultRequest {
-    /// How many of the next API calls this applies to.
+    /// How many of the next API calls (or, with `payment_decline`, of the customer's
+    /// next payments) this applies to.
     pub(crate) count: u32,
+    /// Declines the customer's next `count` renewal payments (dunning retries included)
+    /// instead of failing API calls.
+    pub(crate) payment_decline: Option<PaymentDecline>,
     /// Status to fail with (400–599); absent with a `delay_ms` means "slow, then fine".
     pub(crate) status: Option<u16>,
     /// Wait before answering.
     pub(crate) delay_ms: Option<u64>,
     /// `Retry-After` seconds of a 429 (default 1).
     pub(crate) retry_after: Option<u64>,
+}
+
+/// Whose payments to decline.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PaymentDecline {
+    pub(crate) customer_id: paddle::CustomerId,
 }
 
 /// What happens to one call.
@@ -105,6 +116,7 @@ mod tests {
     fn request(status: Option<u16>, delay_ms: Option<u64>) -> FaultRequest {
         FaultRequest {
             count: 2,
+            payment_decline: None,
             status,
             delay_ms,
             retry_after: None,

@@ -1,6 +1,7 @@
 //! Endpoints only the emulator has: `/_emulator/…` (JSON, no API key) and the checkout page.
 
 mod calls;
+mod clock;
 mod endpoints;
 mod faults;
 mod page;
@@ -32,6 +33,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/_emulator/reset", post(endpoints::reset))
         .route("/_emulator/chaos", post(endpoints::chaos))
         .route("/_emulator/destinations", post(endpoints::destinations))
+        .route("/_emulator/clock", get(clock::show).post(clock::advance))
         .route("/checkout", get(page::show).post(page::submit))
 }
 
@@ -53,11 +55,12 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
 /// The status a refused billing change answers with.
 fn billing_error(err: &BillingError) -> Response {
     let status = match err {
-        BillingError::InvalidEmail | BillingError::UnknownPlan(_) | BillingError::TooLarge(_) => {
-            StatusCode::BAD_REQUEST
-        }
-        BillingError::NotFound => StatusCode::NOT_FOUND,
-        BillingError::AlreadyCanceled => StatusCode::CONFLICT,
+        BillingError::InvalidEmail
+        | BillingError::UnknownPlan(_)
+        | BillingError::TooLarge(_)
+        | BillingError::ResumeBeforePause => StatusCode::BAD_REQUEST,
+        BillingError::NotFound | BillingError::UnknownCustomer => StatusCode::NOT_FOUND,
+        BillingError::AlreadyCanceled | BillingError::NotActive(_) => StatusCode::CONFLICT,
         BillingError::Entity(_) => {
             tracing::error!(
                 error = err as &dyn std::error::Error,

@@ -50,9 +50,12 @@ fn form_html(form: &CheckoutForm, error: Option<&str>) -> String {
         .iter()
         .map(|p| {
             let checked = if p.key == chosen { " checked" } else { "" };
+            let trial = p.trial_days.map_or_else(String::new, |days| {
+                format!(", after a {days}-day free trial")
+            });
             format!(
                 "<p><input type=\"radio\" id=\"plan-{k}\" name=\"plan\" value=\"{k}\"{checked}> \
-<label for=\"plan-{k}\">{name}: {amount} USD cents per {unit}</label></p>",
+<label for=\"plan-{k}\">{name}: {amount} USD cents per {unit}{trial}</label></p>",
                 k = p.key,
                 name = p.name,
                 amount = p.amount,
@@ -67,7 +70,7 @@ fn form_html(form: &CheckoutForm, error: Option<&str>) -> String {
     });
     format!(
         "<h1>Checkout</h1>{error}<p class=\"note\">No payment is taken: submitting creates the \
-customer (if new) and an active subscription.</p>\
+customer (if new) and a subscription.</p>\
 <form method=\"post\" action=\"/checkout\">\
 <input type=\"hidden\" name=\"return_url\" value=\"{return_url}\">\
 <p><label for=\"email\">Email</label><br><input id=\"email\" name=\"email\" type=\"email\" \

@@ -22,6 +22,7 @@ pub(crate) enum Action {
     Overview,
     CancelSubscription,
     UpdatePaymentMethod,
+    ViewSubscription,
 }
 
 impl Action {
@@ -30,6 +31,7 @@ impl Action {
             Self::Overview => "overview",
             Self::CancelSubscription => "cancel_subscription",
             Self::UpdatePaymentMethod => "update_subscription_payment_method",
+            Self::ViewSubscription => "view_subscription",
         }
     }
 
@@ -38,6 +40,7 @@ impl Action {
             Self::Overview,
             Self::CancelSubscription,
             Self::UpdatePaymentMethod,
+            Self::ViewSubscription,
         ]
         .into_iter()
         .find(|a| a.as_str() == text)

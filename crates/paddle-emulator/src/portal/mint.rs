@@ -6,10 +6,9 @@ use paddle::{CustomerId, CustomerPortalSession, PortalLinkId, PortalSessionId};
 use paddle::{Subscription, SubscriptionId};
 
 use super::links::{Action, Links};
-use crate::state::entities::now;
 
 impl Links {
-    /// A new portal session: an overview link plus two deep links per subscription.
+    /// A new portal session: an overview link plus three deep links per subscription.
     pub(crate) fn session(
         &self,
         customer_id: &CustomerId,
@@ -33,6 +32,12 @@ impl Links {
                     Action::UpdatePaymentMethod,
                     Some(id),
                 ),
+                view_subscription: Some(self.issue(
+                    &link_id,
+                    customer_id,
+                    Action::ViewSubscription,
+                    Some(id),
+                )),
             })
             .collect();
         CustomerPortalSession {
@@ -42,7 +47,7 @@ impl Links {
                 general: PortalGeneralUrls { overview },
                 subscriptions,
             },
-            created_at: now(),
+            created_at: crate::state::entities::now(),
         }
     }
 
@@ -58,6 +63,7 @@ impl Links {
                 id,
             )),
             cancel: self.issue(&link_id, customer, Action::CancelSubscription, id),
+            view_subscription: Some(self.issue(&link_id, customer, Action::ViewSubscription, id)),
         }
     }
 }

@@ -104,10 +104,16 @@ fn show(shared: &Shared, grant: &Grant, error: Option<&str>) -> Response {
         .as_ref()
         .and_then(|id| subscriptions.iter().find(|s| &s.id == id))
         .filter(|s| manageable(s));
-    // Deep links to paused or canceled subscriptions open the overview, as in Paddle.
-    match (grant.action, target) {
-        (Action::CancelSubscription, Some(sub)) => page.cancel(sub),
-        (Action::UpdatePaymentMethod, Some(sub)) => page.payment_method(sub),
+    // A view link opens its subscription's page whatever its status; the form links of
+    // paused or canceled subscriptions open the overview, as in Paddle.
+    let viewed = grant
+        .subscription_id
+        .as_ref()
+        .and_then(|id| subscriptions.iter().find(|s| &s.id == id));
+    match (grant.action, target, viewed) {
+        (Action::ViewSubscription, _, Some(sub)) => page.subscription(sub),
+        (Action::CancelSubscription, Some(sub), _) => page.cancel(sub),
+        (Action::UpdatePaymentMethod, Some(sub), _) => page.payment_method(sub),
         _ => page.overview(&subscriptions),
     }
 }

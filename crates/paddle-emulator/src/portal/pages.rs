@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use paddle::{Customer, Subscription, SubscriptionId};
+use paddle::{Customer, ScheduledChangeAction, Subscription, SubscriptionId, SubscriptionStatus};
 use time::OffsetDateTime;
 
 use super::links::{Form, Grant};
@@ -40,7 +40,15 @@ fn standing(sub: &Subscription) -> String {
         return format!("Canceled on {}", date(at));
     }
     if let Some(change) = &sub.scheduled_change {
-        return format!("Cancels on {}", date(change.effective_at));
+        let what = match change.action {
+            ScheduledChangeAction::Cancel => "Cancels",
+            ScheduledChangeAction::Pause => "Pauses",
+            ScheduledChangeAction::Resume => "Resumes",
+        };
+        return format!("{what} on {}", date(change.effective_at));
+    }
+    if sub.status == SubscriptionStatus::PastDue {
+        return "Payment overdue: update the payment method".to_owned();
     }
     sub.next_billed_at.map_or_else(
         || "Not billed again".to_owned(),
@@ -142,6 +150,30 @@ placeholder=\"4242 4242 4242 4242\"></p>\
 </thead><tbody>{rows}</tbody></table>{forms}"
         );
         self.finish("Your subscriptions", &body)
+    }
+
+    /// One subscription's page with no form open: its details, and its forms folded
+    /// away (`<details>`, no script) if it can still be changed.
+    pub(super) fn subscription(&self, sub: &Subscription) -> Response {
+        let forms = if super::manageable(sub) {
+            format!(
+                "<details><summary>Cancel subscription</summary>{}</details>\
+<details><summary>Update payment method</summary>{}</details>",
+                self.cancel_form(sub),
+                self.payment_form(sub)
+            )
+        } else {
+            String::new()
+        };
+        let body = format!(
+            "<dl><dt>Plan</dt><dd>{plan}</dd><dt>Status</dt><dd>{status}</dd>\
+<dt>Billing</dt><dd>{standing}</dd><dt>ID</dt><dd><code>{id}</code></dd></dl>{forms}",
+            plan = escape(&plan_name(sub)),
+            status = sub.status,
+            standing = standing(sub),
+            id = escape(sub.id.as_str()),
+        );
+        self.finish("Your subscription", &body)
     }
 
     /// One subscription with the cancellation form open.

@@ -18,10 +18,12 @@ pub struct Plan {
     pub amount: &'static str,
     /// Billing cycle unit (frequency 1).
     pub interval: Interval,
+    /// Days of free trial before the first charge; `None` bills at checkout.
+    pub trial_days: Option<u32>,
 }
 
 /// Every plan; the first is the default.
-pub const PLANS: [Plan; 3] = [
+pub const PLANS: [Plan; 4] = [
     Plan {
         key: "pro",
         name: "Pro",
@@ -29,6 +31,7 @@ pub const PLANS: [Plan; 3] = [
         price_id: "pri_01emulator0000000000000pro",
         amount: "3000",
         interval: Interval::Month,
+        trial_days: None,
     },
     Plan {
         key: "basic",
@@ -37,6 +40,7 @@ pub const PLANS: [Plan; 3] = [
         price_id: "pri_01emulator00000000000basic",
         amount: "1000",
         interval: Interval::Month,
+        trial_days: None,
     },
     Plan {
         key: "team",
@@ -45,6 +49,16 @@ pub const PLANS: [Plan; 3] = [
         price_id: "pri_01emulator000000000000team",
         amount: "30000",
         interval: Interval::Year,
+        trial_days: None,
+    },
+    Plan {
+        key: "pro-trial",
+        name: "Pro",
+        product_id: "pro_01emulator0000000000000pro",
+        price_id: "pri_01emulator00000000protrial",
+        amount: "3000",
+        interval: Interval::Month,
+        trial_days: Some(14),
     },
 ];
 
@@ -79,7 +93,7 @@ impl Plan {
             "description": format!("{} ({}ly)", self.name, self.interval_str()),
             "name": format!("{}ly", capitalized(self.interval_str())),
             "billing_cycle": cycle,
-            "trial_period": null,
+            "trial_period": self.trial_days.map(|days| json!({"interval": "day", "frequency": days})),
             "tax_mode": "account_setting",
             "unit_price": {"amount": self.amount, "currency_code": "USD"},
             "unit_price_overrides": [],
@@ -136,5 +150,7 @@ mod tests {
         assert_eq!(Plan::find(Some("team")).map(|p| p.key), Some("team"));
         assert_eq!(Plan::find(Some("gold")), None);
         assert_eq!(PLANS[2].price_json()["name"], "Yearly");
+        let trial = Plan::find(Some("pro-trial")).map(|p| p.price_json()["trial_period"].clone());
+        assert_eq!(trial, Some(json!({"interval": "day", "frequency": 14})));
     }
 }

@@ -53,7 +53,7 @@ pub(crate) fn period_end(start: OffsetDateTime, interval: Interval) -> OffsetDat
 /// A new active customer.
 pub(crate) fn new_customer(email: &str, name: Option<&str>, at: OffsetDateTime) -> Customer {
     Customer {
-        id: CustomerId::generate(),
+        id: CustomerId::generate_at(at),
         name: name.map(str::to_owned),
         email: email.to_owned(),
         marketing_consent: false,
@@ -66,29 +66,37 @@ pub(crate) fn new_customer(email: &str, name: Option<&str>, at: OffsetDateTime) 
     }
 }
 
-/// A new active subscription to `plan`, just billed for its first period.
+/// A new subscription to `plan`: active and just billed for its first period, or
+/// trialing until its trial ends if the plan has a trial.
 pub(crate) fn new_subscription(
     customer_id: &CustomerId,
     plan: Plan,
     at: OffsetDateTime,
 ) -> Result<Subscription, serde_json::Error> {
-    let ends_at = period_end(at, plan.interval);
+    let trial_end = plan
+        .trial_days
+        .map(|days| at + time::Duration::days(i64::from(days)));
+    let ends_at = trial_end.unwrap_or_else(|| period_end(at, plan.interval));
     let stamp = |t: OffsetDateTime| rfc3339_micros(t);
+    let (status, billed) = match trial_end {
+        Some(_) => (SubscriptionStatus::Trialing, None),
+        None => (SubscriptionStatus::Active, Some(at)),
+    };
     let item = json!({
-        "status": "active",
+        "status": status.as_str(),
         "quantity": 1,
         "recurring": true,
         "created_at": stamp(at),
         "updated_at": stamp(at),
-        "previously_billed_at": stamp(at),
+        "previously_billed_at": billed.map(stamp),
         "next_billed_at": stamp(ends_at),
-        "trial_dates": null,
+        "trial_dates": trial_end.map(|end| json!({"starts_at": stamp(at), "ends_at": stamp(end)})),
         "price": plan.price_json(),
         "product": plan.product_json(),
     });
     Ok(Subscription {
-        id: SubscriptionId::generate(),
-        status: SubscriptionStatus::Active,
+        id: SubscriptionId::generate_at(at),
+        status,
         customer_id: customer_id.clone(),
         address_id: AddressId::generate(),
         business_id: None,
@@ -96,7 +104,7 @@ pub(crate) fn new_subscription(
         created_at: at,
         updated_at: at,
         started_at: Some(at),
-        first_billed_at: Some(at),
+        first_billed_at: billed,
         next_billed_at: Some(ends_at),
         paused_at: None,
         canceled_at: None,
@@ -176,5 +184,21 @@ mod tests {
         let item = &sub.items.raw()[0];
         assert_eq!(item["price"]["unit_price"]["amount"], "3000");
         assert_eq!(item["product"]["name"], "Pro");
+    }
+
+    #[test]
+    fn a_trial_plan_starts_trialing_unbilled_until_the_trial_ends() {
+        let at = datetime!(2024-04-12 10:18:49 UTC);
+        let plan = Plan::find(Some("pro-trial")).unwrap();
+        let sub = new_subscription(&CustomerId::generate(), plan, at).unwrap();
+        assert_eq!(sub.status, SubscriptionStatus::Trialing);
+        assert_eq!(sub.first_billed_at, None);
+        assert_eq!(sub.next_billed_at, Some(datetime!(2024-04-26 10:18:49 UTC)));
+        let item = &sub.items.raw()[0];
+        assert_eq!(item["status"], "trialing");
+        assert_eq!(
+            item["trial_dates"]["ends_at"],
+            "2024-04-26T10:18:49.000000Z"
+        );
     }
 }

@@ -1,18 +1,22 @@
-//! The emulator's data: customers and subscriptions, kept in memory and mirrored to a file.
+//! The emulator's data: customers, subscriptions, transactions, the clock and pending
+//! payment declines, kept in memory and mirrored to a file.
 
 pub(crate) mod catalog;
 pub(crate) mod entities;
 mod persist;
+pub(crate) mod transactions;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use paddle::{Customer, CustomerId, Subscription, SubscriptionId};
+use paddle::{Customer, CustomerId, Subscription, SubscriptionId, TransactionId};
 use tokio::sync::Notify;
 
+use crate::clock::Clock;
 use crate::emulator::EmulatorError;
+use transactions::Transaction;
 
 pub(crate) use persist::run_persister;
 
@@ -21,6 +25,10 @@ pub(crate) use persist::run_persister;
 pub(crate) struct Data {
     pub(crate) customers: BTreeMap<CustomerId, Customer>,
     pub(crate) subscriptions: BTreeMap<SubscriptionId, Subscription>,
+    pub(crate) transactions: BTreeMap<TransactionId, Transaction>,
+    pub(crate) clock: Clock,
+    /// Renewals (and dunning retries) still to decline, per customer.
+    pub(crate) declines: BTreeMap<CustomerId, u32>,
 }
 
 impl Data {
@@ -29,6 +37,23 @@ impl Data {
         self.customers
             .values()
             .find(|c| c.email.eq_ignore_ascii_case(email))
+    }
+
+    /// Billing time for `customer` (everyone's time for a customer not advanced alone).
+    pub(crate) fn now_for(&self, customer: &CustomerId) -> time::OffsetDateTime {
+        self.clock.now_for(customer)
+    }
+
+    /// Uses up one pending decline of `customer`'s payments; `true` if there was one.
+    pub(crate) fn take_decline(&mut self, customer: &CustomerId) -> bool {
+        let Some(left) = self.declines.get_mut(customer) else {
+            return false;
+        };
+        *left -= 1;
+        if *left == 0 {
+            self.declines.remove(customer);
+        }
+        true
     }
 }
 

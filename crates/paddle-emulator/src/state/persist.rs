@@ -4,12 +4,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use paddle::{Customer, Subscription};
+use std::collections::BTreeMap;
+
+use paddle::{Customer, CustomerId, Subscription};
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 
+use super::transactions::Transaction;
 use super::{Data, Store};
+use crate::clock::Clock;
 use crate::emulator::EmulatorError;
 
 /// Bumped when the file's shape changes incompatibly.
@@ -20,13 +24,23 @@ struct FileOut<'a> {
     format: u32,
     customers: Vec<&'a Customer>,
     subscriptions: Vec<&'a Subscription>,
+    transactions: Vec<&'a Transaction>,
+    clock: &'a Clock,
+    declines: &'a BTreeMap<CustomerId, u32>,
 }
 
+/// Files written before the clock existed have no transactions, clock or declines.
 #[derive(Deserialize)]
 struct FileIn {
     format: u32,
     customers: Vec<Customer>,
     subscriptions: Vec<Subscription>,
+    #[serde(default)]
+    transactions: Vec<Transaction>,
+    #[serde(default)]
+    clock: Clock,
+    #[serde(default)]
+    declines: BTreeMap<CustomerId, u32>,
 }
 
 /// Reads `path`; a missing file is an empty state.
@@ -63,6 +77,13 @@ pub(super) async fn load(path: &Path) -> Result<Data, EmulatorError> {
             .into_iter()
             .map(|s| (s.id.clone(), s))
             .collect(),
+        transactions: file
+            .transactions
+            .into_iter()
+            .map(|t| (t.id.clone(), t))
+            .collect(),
+        clock: file.clock,
+        declines: file.declines,
     })
 }
 
@@ -71,6 +92,9 @@ pub(super) fn encode(data: &Data) -> Result<Vec<u8>, EmulatorError> {
         format: FORMAT_VERSION,
         customers: data.customers.values().collect(),
         subscriptions: data.subscriptions.values().collect(),
+        transactions: data.transactions.values().collect(),
+        clock: &data.clock,
+        declines: &data.declines,
     };
     serde_json::to_vec(&file).map_err(EmulatorError::EncodeState)
 }

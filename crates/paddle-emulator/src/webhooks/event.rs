@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::state::entities::{now, rfc3339_micros};
+use crate::state::entities::rfc3339_micros;
 
 /// The event types the emulator emits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,8 +13,20 @@ pub(crate) enum EventType {
     CustomerCreated,
     SubscriptionCreated,
     SubscriptionActivated,
+    SubscriptionTrialing,
     SubscriptionUpdated,
+    SubscriptionPastDue,
+    SubscriptionPaused,
+    SubscriptionResumed,
     SubscriptionCanceled,
+    TransactionCreated,
+    TransactionBilled,
+    TransactionUpdated,
+    TransactionPaid,
+    TransactionCompleted,
+    TransactionPaymentFailed,
+    TransactionPastDue,
+    TransactionCanceled,
 }
 
 impl EventType {
@@ -24,8 +36,20 @@ impl EventType {
             Self::CustomerCreated => "customer.created",
             Self::SubscriptionCreated => "subscription.created",
             Self::SubscriptionActivated => "subscription.activated",
+            Self::SubscriptionTrialing => "subscription.trialing",
             Self::SubscriptionUpdated => "subscription.updated",
+            Self::SubscriptionPastDue => "subscription.past_due",
+            Self::SubscriptionPaused => "subscription.paused",
+            Self::SubscriptionResumed => "subscription.resumed",
             Self::SubscriptionCanceled => "subscription.canceled",
+            Self::TransactionCreated => "transaction.created",
+            Self::TransactionBilled => "transaction.billed",
+            Self::TransactionUpdated => "transaction.updated",
+            Self::TransactionPaid => "transaction.paid",
+            Self::TransactionCompleted => "transaction.completed",
+            Self::TransactionPaymentFailed => "transaction.payment_failed",
+            Self::TransactionPastDue => "transaction.past_due",
+            Self::TransactionCanceled => "transaction.canceled",
         }
     }
 }
@@ -49,11 +73,12 @@ struct Envelope<'a> {
 }
 
 impl Event {
-    pub(crate) fn new(event_type: EventType, data: Value) -> Self {
+    /// An event that occurred at `occurred_at` on the emulator's billing clock.
+    pub(crate) fn new(event_type: EventType, data: Value, occurred_at: OffsetDateTime) -> Self {
         Self {
             id: EventId::generate(),
             event_type,
-            occurred_at: now(),
+            occurred_at,
             data,
         }
     }

@@ -8,6 +8,7 @@
 mod delivery;
 mod event;
 mod log;
+mod outbox;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
@@ -17,14 +18,16 @@ use axum::body::Bytes;
 use paddle::NotificationId;
 use rand::Rng;
 use serde_json::Value;
+use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::{RetryPolicy, WebhookDestination};
 use delivery::Job;
-pub(crate) use event::{EventType, customer_data, subscription_data};
+pub(crate) use event::{EventType, customer_data};
 pub(crate) use log::Delivery;
 use log::DeliveryLog;
+pub(crate) use outbox::Outbox;
 
 /// Destinations, the chaos switch, the delivery log, and the tasks that deliver.
 pub(crate) struct Webhooks {
@@ -92,11 +95,27 @@ impl Webhooks {
         self.set_chaos(false);
     }
 
-    /// Records that `event_type` happened to `data` now and queues its deliveries.
+    /// Sends every event of `outbox`, in order. Events at the same instant get
+    /// `occurred_at`s a microsecond apart, so receivers that order by `occurred_at` (as
+    /// they must) see Paddle's sequence.
+    pub(crate) fn send(&self, outbox: Outbox) {
+        let mut last: Option<OffsetDateTime> = None;
+        for (event_type, data, at) in outbox.events {
+            let at = match last {
+                Some(last) if at <= last => last + time::Duration::microseconds(1),
+                _ => at,
+            };
+            last = Some(at);
+            self.emit(event_type, data, at);
+        }
+    }
+
+    /// Records that `event_type` happened to `data` at `at` (billing time) and queues
+    /// its deliveries.
     ///
     /// Must run inside the Tokio runtime (it spawns the delivery tasks).
-    pub(crate) fn emit(&self, event_type: EventType, data: Value) {
-        let event = event::Event::new(event_type, data);
+    pub(crate) fn emit(&self, event_type: EventType, data: Value, at: OffsetDateTime) {
+        let event = event::Event::new(event_type, data, at);
         let destinations = self
             .destinations
             .read()

@@ -73,6 +73,55 @@ async fn webhook_payloads_have_every_field_of_paddles_examples() {
     }
 }
 
+#[tokio::test]
+async fn transactions_and_clock_events_have_every_field_of_paddles_examples() {
+    let (app, hooks) = crate::support::spawn_receiving().await;
+    let (customer, _) = app.checkout("jo@example.com").await;
+    app.decline(&customer, 4).await;
+    app.advance("P1M", None).await;
+    app.advance("P14D", None).await;
+    hooks.sequence(15).await;
+    let txn = app.transactions("").await[0].clone();
+    let ours = app
+        .get(&format!("/transactions/{}", txn["id"].as_str().unwrap()))
+        .await
+        .body;
+    let theirs = response_example("/transactions/{transaction_id}", "get", 200);
+    assert_has_all(&ours["data"], &theirs["data"], "transaction");
+    let (ours, theirs) = (&ours["data"], &theirs["data"]);
+    assert_has_all(&ours["details"], &theirs["details"], "transaction details");
+    assert_has_all(
+        &ours["details"]["totals"],
+        &theirs["details"]["totals"],
+        "totals",
+    );
+    let line = "details line item";
+    assert_has_all(
+        &ours["details"]["line_items"][0],
+        &theirs["details"]["line_items"][0],
+        line,
+    );
+    assert_has_all(
+        &ours["payments"][0],
+        &theirs["payments"][0],
+        "payment attempt",
+    );
+    for (event_type, name) in [
+        ("transaction.created", "transaction-created"),
+        ("transaction.billed", "transaction-billed"),
+        ("transaction.payment_failed", "transaction-payment_failed"),
+        ("transaction.past_due", "transaction-past_due"),
+        ("transaction.canceled", "transaction-canceled"),
+        ("subscription.past_due", "subscription-past_due"),
+        ("subscription.canceled", "subscription-canceled"),
+    ] {
+        let ours = &hooks.of_type(event_type)[0];
+        let theirs = example(name);
+        assert_has_all(ours, &theirs, event_type);
+        assert_has_all(&ours["data"], &theirs["data"], event_type);
+    }
+}
+
 #[test]
 fn the_validator_accepts_paddles_examples_and_rejects_what_the_spec_forbids() {
     let session = "/customers/{customer_id}/portal-sessions";

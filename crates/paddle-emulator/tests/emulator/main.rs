@@ -6,7 +6,9 @@
 mod auth;
 mod chaos;
 mod checkout_page;
+mod clock;
 mod control;
+mod dunning;
 mod errors;
 mod faults;
 mod fidelity;
@@ -15,5 +17,8 @@ mod lists;
 mod persistence;
 mod portal_actions;
 mod portal_sessions;
+mod scheduled;
 mod support;
+mod transactions;
+mod view_subscription;
 mod webhooks;

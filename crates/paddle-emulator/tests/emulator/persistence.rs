@@ -88,3 +88,38 @@ async fn a_corrupt_state_file_is_an_error_not_an_empty_start() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn the_clock_transactions_declines_and_dunning_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.json");
+    let first = spawn_with({
+        let file = file.clone();
+        move |c| c.state_file = Some(file)
+    })
+    .await;
+    let (customer, sub) = first.checkout("jo@example.com").await;
+    first.decline(&customer, 2).await;
+    first.advance("P1M", None).await;
+    let clock = first.inspect("clock").await;
+    let txns = first.transactions("").await;
+    first.stop().await;
+
+    let second = spawn_with(move |c| c.state_file = Some(file)).await;
+    let again = second.inspect("clock").await;
+    let moved = crate::clock::at(&again["now"]) - crate::clock::at(&clock["now"]);
+    assert!(
+        moved >= time::Duration::ZERO && moved < time::Duration::minutes(1),
+        "{clock} {again}"
+    );
+    assert_eq!(second.transactions("").await, txns);
+    assert_eq!(second.subscription(&sub).await["status"], "past_due");
+    second.advance("P7D", None).await;
+    assert_eq!(
+        second.subscription(&sub).await["status"],
+        "active",
+        "the retry schedule and the one decline left came back: day 3 declined, day 7 paid"
+    );
+    let payments = &second.transactions("").await[0]["payments"];
+    assert_eq!(payments.as_array().unwrap().len(), 3);
+}

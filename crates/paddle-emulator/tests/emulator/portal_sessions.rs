@@ -53,6 +53,11 @@ async fn links_point_at_the_emulators_portal_with_paddles_shape() {
             "update_subscription_payment_method",
             Some(&sub),
         ),
+        (
+            links[0].view_subscription.as_ref().unwrap().expose(),
+            "view_subscription",
+            Some(&sub),
+        ),
     ];
     let mut tokens = Vec::new();
     for (link, action, subscription) in all {
@@ -75,7 +80,7 @@ async fn links_point_at_the_emulators_portal_with_paddles_shape() {
     }
     tokens.sort();
     tokens.dedup();
-    assert_eq!(tokens.len(), 3, "every link has its own token");
+    assert_eq!(tokens.len(), 4, "every link has its own token");
 }
 
 #[tokio::test]

@@ -62,4 +62,8 @@ pub struct PortalSubscriptionUrls {
     pub cancel_subscription: SecretUrl,
     /// Its page with the payment method form open.
     pub update_subscription_payment_method: SecretUrl,
+    /// Its page with no form open (Paddle's changelog of 2026-09-28); `None` from a
+    /// server that predates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view_subscription: Option<SecretUrl>,
 }

@@ -97,6 +97,10 @@ pub struct ManagementUrls {
     pub update_payment_method: Option<SecretUrl>,
     /// Cancellation form.
     pub cancel: SecretUrl,
+    /// The subscription's page with no form open (Paddle's changelog of 2026-09-28);
+    /// `None` from a server that predates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view_subscription: Option<SecretUrl>,
 }
 
 /// A Paddle subscription (schema `subscription`).

@@ -231,3 +231,37 @@ fn every_subscription_status_round_trips_by_its_spelling() {
         );
     }
 }
+
+#[test]
+fn view_subscription_links_are_read_when_sent_and_optional_otherwise() {
+    let base = "https://customer-portal.paddle.com/cpl_01j7zbyqs3vah3aafp4jf62qaw";
+    let view = format!("{base}?action=view_subscription&token={TOKEN}");
+    let mut value = portal_json();
+    value["urls"]["subscriptions"][0]["view_subscription"] = json!(view);
+    let session: CustomerPortalSession = serde_json::from_value(value).unwrap();
+    let sub = &session.urls.subscriptions[0];
+    assert_eq!(
+        sub.view_subscription.as_ref().map(SecretUrl::expose),
+        Some(view.as_str())
+    );
+    assert_eq!(format!("{session:?}").matches("[redacted]").count(), 4);
+    let older: CustomerPortalSession = serde_json::from_value(portal_json()).unwrap();
+    assert_eq!(older.urls.subscriptions[0].view_subscription, None);
+    let written = serde_json::to_value(&older).unwrap();
+    assert!(
+        written["urls"]["subscriptions"][0]
+            .get("view_subscription")
+            .is_none()
+    );
+
+    let mut value = subscription_json();
+    value["management_urls"]["view_subscription"] = json!(view);
+    let sub: Subscription = serde_json::from_value(value).unwrap();
+    let urls = sub.management_urls.unwrap();
+    assert_eq!(
+        urls.view_subscription.as_ref().map(SecretUrl::expose),
+        Some(view.as_str())
+    );
+    let older: Subscription = serde_json::from_value(subscription_json()).unwrap();
+    assert_eq!(older.management_urls.unwrap().view_subscription, None);
+}

@@ -94,3 +94,12 @@ fn generated_ids_are_valid_distinct_and_time_ordered() {
     assert_ne!(a, b);
     assert!(a < b, "{a} should sort before {b}");
 }
+
+#[test]
+fn ids_generated_at_an_instant_sort_by_that_instant() {
+    let later = TransactionId::generate_at(time::macros::datetime!(2031-05-01 00:00 UTC));
+    let earlier = TransactionId::generate_at(time::macros::datetime!(2031-04-01 00:00 UTC));
+    assert!(TransactionId::parse(later.as_str()).is_ok(), "{later}");
+    assert!(earlier < later, "{earlier} should sort before {later}");
+    assert!(TransactionId::generate() < earlier, "now sorts before 2031");
+}

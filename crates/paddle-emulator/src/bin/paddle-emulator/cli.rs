@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use paddle_emulator::{
     Config, DEFAULT_API_KEY, DEFAULT_RETURN_URL, DEFAULT_WEBHOOK_SECRET, RetryPolicy,
     WebhookDestination,
@@ -16,9 +16,14 @@ use url::Url;
 ///
 /// Point a Paddle client at http://ADDR (the Node SDK: `environment: "http://ADDR"`).
 /// Control endpoints for tests live under /_emulator/; a checkout page at /checkout.
+/// Without a command it serves; `clock advance` talks to a running one.
 #[derive(Debug, Parser)]
 #[command(name = "paddle-emulator", version)]
 pub struct Cli {
+    /// Talk to a running emulator instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on.
     #[arg(long, env = "PADDLE_EMULATOR_ADDR", default_value = "127.0.0.1:3900")]
     pub addr: SocketAddr,
@@ -95,6 +100,16 @@ pub struct Cli {
     /// An attempt without a complete answer within this many milliseconds has failed.
     #[arg(long, env = "PADDLE_EMULATOR_RETRY_TIMEOUT_MS", default_value_t = 5000)]
     pub retry_timeout_ms: u64,
+}
+
+/// Commands for a running emulator.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The billing clock: `clock advance P30D [--customer ctm_…]`.
+    Clock {
+        #[command(subcommand)]
+        action: crate::clock::ClockCommand,
+    },
 }
 
 impl Cli {

@@ -1,6 +1,7 @@
 //! `paddle-emulator`: parse options, load state, serve until SIGINT/SIGTERM, save state.
 
 mod cli;
+mod clock;
 mod signal;
 
 use clap::Parser;
@@ -14,6 +15,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cli = cli::Cli::parse();
     let config = cli.config()?;
     let http = reqwest::Client::builder().build()?;
+    if let Some(cli::Command::Clock { action }) = &cli.command {
+        let answer = action.run(&http, &config.public_origin).await?;
+        println!("{answer}");
+        return Ok(());
+    }
     let listener = tokio::net::TcpListener::bind(cli.addr).await?;
     let emulator = Emulator::new(config, http).await?;
     println!("Paddle emulator on http://{}", listener.local_addr()?);

@@ -1,8 +1,11 @@
 //! `spawn()`: a real emulator on 127.0.0.1:0, and a client whose every API answer is
 //! validated against Paddle's OpenAPI spec.
 
+mod billing;
 pub mod receiver;
 pub mod schema;
+
+pub use billing::spawn_receiving;
 
 use std::time::Duration;
 
@@ -107,6 +110,9 @@ fn template(path: &str) -> &'static str {
         ["customers", _, "portal-sessions"] => "/customers/{customer_id}/portal-sessions",
         ["subscriptions"] => "/subscriptions",
         ["subscriptions", _] => "/subscriptions/{subscription_id}",
+        ["subscriptions", _, "pause"] => "/subscriptions/{subscription_id}/pause",
+        ["transactions"] => "/transactions",
+        ["transactions", _] => "/transactions/{transaction_id}",
         _ => "",
     }
 }

@@ -128,6 +128,30 @@ impl Receiver {
             .collect()
     }
 
+    /// Waits until exactly `count` deliveries were accepted (a little longer, so extra
+    /// ones would show), then returns their event types in `occurred_at` order, as a
+    /// receiver must order them. Also checks every signature: its `ts` is real time
+    /// while `occurred_at` follows the emulator's clock.
+    pub async fn sequence(&self, count: usize) -> Vec<String> {
+        self.wait_accepted(count).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(
+            self.all().iter().all(|r| r.verified),
+            "every signature verifies now"
+        );
+        self.in_order()
+            .iter()
+            .map(|b| b["event_type"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Accepted bodies in `occurred_at` order.
+    pub fn in_order(&self) -> Vec<Value> {
+        let mut accepted = self.accepted();
+        accepted.sort_by(|a, b| a["occurred_at"].as_str().cmp(&b["occurred_at"].as_str()));
+        accepted
+    }
+
     /// Waits until `count` deliveries were accepted, then returns them.
     pub async fn wait_accepted(&self, count: usize) -> Vec<Value> {
         super::eventually(&format!("{count} accepted deliveries"), || async {
