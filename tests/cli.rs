@@ -106,6 +106,36 @@ fn serves_on_defaults_then_stops_cleanly_on_sigterm() {
     assert!(!logs.contains("do-not-log"), "{logs}");
 }
 
+#[test]
+fn a_sqlite_url_without_mode_creates_its_file_and_serves() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let mut child = paddock()
+        .current_dir(dir.path())
+        .env("DATABASE_URL", "sqlite://./app.db")
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("PADDLE_EMULATOR_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .env("NO_COLOR", "1")
+        .spawn()
+        .expect("starts");
+    // Keep reading the logs while the request runs, so the pipe stays open.
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let started = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line.contains("Paddock is running"));
+    let served = started.then(|| raw_get(port, "/readyz", "cli-sqlite"));
+    drop(lines);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(started, "the server started");
+    assert!(dir.path().join("app.db").exists(), "the file was created");
+    let status = served.unwrap_or_default();
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+}
+
 /// A bare HTTP/1.1 GET; returns the status line.
 fn raw_get(port: u16, path: &str, request_id: &str) -> String {
     use std::io::Write;

@@ -153,7 +153,12 @@ fn parse(url: &SecretString) -> Result<Options, DbError> {
     // sqlx's parse errors can quote the URL, password included: keep only their kind.
     if raw.starts_with("sqlite:") {
         let opts = SqliteConnectOptions::from_str(raw)
-            .map_err(|_| DbError::Url("not a valid sqlite: URL".into()))?
+            .map_err(|_| DbError::Url("not a valid sqlite: URL".into()))?;
+        // The file is created when missing, with or without `?mode=rwc` (a read-only
+        // URL stays read-only).
+        let create = !raw.contains("mode=ro");
+        let opts = opts
+            .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)

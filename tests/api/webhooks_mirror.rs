@@ -1,14 +1,10 @@
 //! The mirror: every mirrored event applies, once, in `occurred_at` order, whatever
 //! order and however often it arrives; a failed write is retried whole.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::webhooks::{
+use crate::common::webhooks::{
     T1, T2, customer, customer_data, envelope, event_count, example, fresh_id, subscription_data,
     subscriptions,
 };
-use common::{backends, spawn_app_on};
+use crate::common::{backends, spawn_app_on};
 use paddock::server::db::{Database, events};
 use paddock::server::webhooks::apply::{CUSTOMER_EVENTS, SUBSCRIPTION_EVENTS};
 use serde_json::{Value, json};

@@ -1,14 +1,10 @@
 //! The accept loop: a client cannot hold a connection open without sending a request,
 //! and a shutdown lets in-flight requests finish, within a bound.
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::{Backend, spawn_app_with};
 use axum::Router;
 use axum::routing::get;
-use common::{Backend, spawn_app_with};
 use paddock::server::http::serve::{ServeSettings, serve};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

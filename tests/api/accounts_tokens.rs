@@ -1,13 +1,9 @@
 //! Mailed links (verification, password reset), abuse limits and cross-site refusal.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::accounts::{
+use crate::common::accounts::{
     Browser, PASSWORD, log_in, mailed_link, outbox_link, sign_up, token_of, unique_email,
     verified_user,
 };
-use common::{backends, spawn_app, spawn_app_on};
+use crate::common::{backends, spawn_app, spawn_app_on};
 use paddock::server::db::Database;
 
 async fn expire_all_tokens(db: &Database) {

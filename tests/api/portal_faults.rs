@@ -1,12 +1,8 @@
 //! The portal endpoints when Paddle fails or is slow, and the per-user mint limit.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::accounts::unique_email;
-use common::portal::{portal_calls, portal_link, portal_session, subscriber};
-use common::spawn_app_with;
-use common::{Backend, spawn_app_on};
+use crate::common::accounts::unique_email;
+use crate::common::portal::{portal_calls, portal_link, portal_session, subscriber};
+use crate::common::spawn_app_with;
+use crate::common::{Backend, spawn_app_on};
 use serde_json::{Value, json};
 
 const UNAVAILABLE: &str = "The billing portal is temporarily unavailable. Please try again.";
@@ -63,7 +59,7 @@ async fn a_short_retry_after_is_retried_once() {
 
 #[tokio::test]
 async fn mints_are_limited_per_user() {
-    for backend in common::backends() {
+    for backend in crate::common::backends() {
         let app = spawn_app_with(backend, &[("PORTAL_MINTS_PER_MINUTE", "2")]).await;
         let (mut user, _, sub) = subscriber(&app, &unique_email()).await;
         assert_eq!(portal_session(&mut user).await.0, 200);

@@ -1,14 +1,10 @@
 //! Accounts over HTTP: sign-up, verification, log-in, the dashboard, the outbox. SQLite always,
 //! Postgres too when TEST_POSTGRES_URL is set.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::accounts::{
+use crate::common::accounts::{
     Browser, PASSWORD, log_in, outbox_count, outbox_link, sign_up, token_of, unique_email,
     verified_user,
 };
-use common::{backends, spawn_app_on};
+use crate::common::{backends, spawn_app_on};
 
 #[tokio::test]
 async fn sign_up_mails_a_link_that_verifies_then_log_in_reaches_the_dashboard() {
@@ -51,7 +47,7 @@ async fn sign_up_mails_a_link_that_verifies_then_log_in_reaches_the_dashboard() 
 
 #[tokio::test]
 async fn an_unverified_user_can_log_in_but_sees_no_billing() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let email = unique_email();
     sign_up(&app, &email).await;
     let mut user = log_in(&app, &email, PASSWORD).await;
@@ -98,7 +94,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
 
 #[tokio::test]
 async fn emails_are_normalised_and_unique() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let email = unique_email();
     let shouted = format!("  {}  ", email.to_uppercase());
     let mut b = Browser::new(&app);
@@ -122,7 +118,7 @@ async fn emails_are_normalised_and_unique() {
 
 #[tokio::test]
 async fn sign_up_refuses_bad_input_with_a_message() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let mut b = Browser::new(&app);
     let short = b
         .post(
@@ -158,7 +154,7 @@ async fn sign_up_refuses_bad_input_with_a_message() {
 
 #[tokio::test]
 async fn the_dev_mail_page_lists_the_outbox_with_links() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let email = unique_email();
     sign_up(&app, &email).await;
     let link = outbox_link(&app, &email).await;
@@ -173,8 +169,8 @@ async fn the_dev_mail_page_lists_the_outbox_with_links() {
 #[tokio::test]
 async fn dev_mail_does_not_exist_when_smtp_is_configured() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (url, pg) = common::fresh_database(common::Backend::Sqlite, dir.path()).await;
-    let settings = common::settings(
+    let (url, pg) = crate::common::fresh_database(crate::common::Backend::Sqlite, dir.path()).await;
+    let settings = crate::common::settings(
         dir.path(),
         &url,
         &[("SMTP_URL", "smtps://user:secret@smtp.example.com:465")],
@@ -185,6 +181,6 @@ async fn dev_mail_does_not_exist_when_smtp_is_configured() {
     paddock::server::accounts::sessions::start(&db)
         .await
         .expect("sessions");
-    let app = common::spawn_with(settings, db, dir, pg).await;
+    let app = crate::common::spawn_with(settings, db, dir, pg).await;
     assert_eq!(app.get("/dev/mail").await.status(), 404);
 }

@@ -1,14 +1,10 @@
 //! Mirror ordering: `occurred_at` decides, not arrival; `canceled` is final; a
 //! subscription may come before its customer; racing duplicates apply once.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::webhooks::{
+use crate::common::webhooks::{
     T1, T2, bytes, customer, customer_data, envelope, event_count, fresh_id, subscription_data,
     subscriptions,
 };
-use common::{backends, spawn_app_on};
+use crate::common::{backends, spawn_app_on};
 use paddock::server::db::mirror;
 
 #[tokio::test]

@@ -1,13 +1,9 @@
 //! `POST /webhooks/paddle` refuses what is not signed, fresh and readable, without
 //! touching the database.
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::webhooks::{bytes, customer, customer_data, envelope, event_count, fresh_id};
-use common::{TestApp, backends, secret, spawn_app_on};
+use crate::common::webhooks::{bytes, customer, customer_data, envelope, event_count, fresh_id};
+use crate::common::{TestApp, backends, secret, spawn_app_on};
 use paddle::webhook::sign;
 
 fn now() -> i64 {
@@ -58,7 +54,7 @@ async fn a_forged_signature_is_401_and_leaves_the_tables_untouched() {
 
 #[tokio::test]
 async fn a_stale_or_future_timestamp_is_401() {
-    let app = spawn_app_on(common::Backend::Sqlite).await;
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
     let (body, id) = customer_event();
     for ts in [now() - 60, now() + 60] {
         let signature = sign(&app.webhook_secret, ts, &body);
@@ -76,7 +72,7 @@ async fn a_stale_or_future_timestamp_is_401() {
 
 #[tokio::test]
 async fn a_missing_or_malformed_signature_header_is_400() {
-    let app = spawn_app_on(common::Backend::Sqlite).await;
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
     let (body, id) = customer_event();
     for header in ["", "ts=abc;h1=00", "h1=deadbeef", "ts=1700000000"] {
         let res = app.post_webhook_signed(&body, header).await;
@@ -95,7 +91,7 @@ async fn a_missing_or_malformed_signature_header_is_400() {
 
 #[tokio::test]
 async fn bad_json_with_a_valid_signature_is_400() {
-    let app = spawn_app_on(common::Backend::Sqlite).await;
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
     for body in [&b"{not json"[..], b"{\"event_id\": 7}", b"[]"] {
         let res = app.post_webhook(body, &app.webhook_secret).await;
         assert_eq!(res.status(), 400, "{}", String::from_utf8_lossy(body));
@@ -105,7 +101,7 @@ async fn bad_json_with_a_valid_signature_is_400() {
 
 #[tokio::test]
 async fn a_body_over_one_mebibyte_is_413() {
-    let app = spawn_app_on(common::Backend::Sqlite).await;
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
     let (body, _) = customer_event();
     let mut big = body.clone();
     big.truncate(body.len() - 1);
@@ -126,7 +122,7 @@ async fn a_body_over_one_mebibyte_is_413() {
 
 #[tokio::test]
 async fn webhooks_need_no_same_origin_headers() {
-    let app = spawn_app_on(common::Backend::Sqlite).await;
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
     let (body, id) = customer_event();
     let res = app.post_webhook(&body, &app.webhook_secret).await;
     assert_eq!(res.status(), 200);

@@ -1,14 +1,10 @@
 //! `POST /api/portal/session` and `/api/portal/link`: who may mint, what comes back,
 //! and that Paddle is not called when the answer is no.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::accounts::{Browser, PASSWORD, log_in, sign_up, unique_email, verified_user};
-use common::portal::{
+use crate::common::accounts::{Browser, PASSWORD, log_in, sign_up, unique_email, verified_user};
+use crate::common::portal::{
     portal_calls, portal_link, portal_session, subscriber, wait_for_subscription,
 };
-use common::{backends, spawn_app_on};
+use crate::common::{backends, spawn_app_on};
 use paddock::server::db::audit;
 use serde_json::Value;
 
@@ -36,7 +32,7 @@ async fn a_subscriber_gets_a_fresh_emulator_portal_url_and_nothing_else() {
 
 #[tokio::test]
 async fn nobody_signed_in_gets_nothing_and_paddle_is_not_called() {
-    let app = spawn_app_on(common::Backend::Sqlite).await;
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
     let before = portal_calls(&app).await;
     let (status, body) = portal_session(&mut Browser::new(&app)).await;
     assert_eq!(status, 401);

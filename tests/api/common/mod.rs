@@ -1,5 +1,4 @@
 //! Test harness: the real router on a free loopback port, with its own fresh database.
-#![allow(dead_code)] // each test binary uses its own subset of these helpers
 
 pub mod accounts;
 pub mod emulator;

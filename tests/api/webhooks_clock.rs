@@ -1,19 +1,15 @@
 //! End to end: advancing the embedded emulator's clock past a scheduled cancellation
 //! makes the mirror show the subscription canceled, through the webhook path alone.
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::time::Duration;
 
-use common::emulator::eventually;
-use common::{backends, spawn_app_on};
+use crate::common::emulator::eventually;
+use crate::common::{backends, spawn_app_on};
 use paddock::server::db::mirror;
 use serde_json::{Value, json};
 
 /// The mirror row of subscription `sub` of `customer`, once `done` holds for it.
 async fn row_once(
-    app: &common::TestApp,
+    app: &crate::common::TestApp,
     customer: &str,
     sub: &str,
     done: impl Fn(&mirror::SubscriptionRow) -> bool,
@@ -30,7 +26,7 @@ async fn row_once(
 }
 
 /// How many Paddle API calls the emulator has received so far.
-async fn api_calls(app: &common::TestApp) -> usize {
+async fn api_calls(app: &crate::common::TestApp) -> usize {
     let calls: Value = app
         .client
         .get(app.emulator_url("/_emulator/calls"))

@@ -1,13 +1,9 @@
 //! End to end: checkouts and portal cancels in the embedded emulator reach the app's
 //! mirror by webhook, also when the emulator delivers out of order and twice (chaos).
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::emulator::eventually;
-use common::{backends, spawn_app_on};
+use crate::common::emulator::eventually;
+use crate::common::{backends, spawn_app_on};
 use paddock::server::db::mirror;
 
 #[tokio::test]
@@ -49,7 +45,7 @@ async fn an_emulator_checkout_lands_in_the_mirror_within_a_second() {
 
 /// The mirror row of subscription `sub` of `customer`, once `done` holds for it.
 async fn wait_for_row(
-    app: &common::TestApp,
+    app: &crate::common::TestApp,
     customer: &str,
     sub: &str,
     within: Duration,

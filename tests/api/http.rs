@@ -1,11 +1,7 @@
 //! The HTTP surface every deployment relies on: probes, security headers, request ids.
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{secret, settings, spawn_app, spawn_with};
+use crate::common::{secret, settings, spawn_app, spawn_with};
 use paddock::server::db::Database;
 
 #[tokio::test]
@@ -70,7 +66,7 @@ async fn readyz_answers_503_within_2s_when_the_database_hangs() {
     );
 }
 
-async fn app_with_lazy_postgres(port: u16) -> common::TestApp {
+async fn app_with_lazy_postgres(port: u16) -> crate::common::TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("postgres://paddock:secret@127.0.0.1:{port}/paddock");
     let settings = settings(dir.path(), &url, &[]);

@@ -1,15 +1,11 @@
 //! What must not outlive its request: nothing private is cached, a malformed
 //! subscription id is refused before it is stored anywhere, and a log-out sticks even
 //! when a slower request of the same session finishes after it.
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::time::Duration;
 
-use common::accounts::{Browser, COOKIE, unique_email};
-use common::portal::{portal_calls, portal_link, portal_session, subscriber};
-use common::{backends, spawn_app_on};
+use crate::common::accounts::{Browser, COOKIE, unique_email};
+use crate::common::portal::{portal_calls, portal_link, portal_session, subscriber};
+use crate::common::{backends, spawn_app_on};
 use paddock::server::db::audit;
 use serde_json::json;
 
@@ -22,7 +18,7 @@ fn no_store(res: &reqwest::Response) -> bool {
 
 #[tokio::test]
 async fn private_pages_and_portal_answers_are_never_cached() {
-    let app = spawn_app_on(common::Backend::Sqlite).await;
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
     let (mut user, _, sub) = subscriber(&app, &unique_email()).await;
     for path in [
         "/dashboard",

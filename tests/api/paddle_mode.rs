@@ -1,11 +1,7 @@
 //! Local mode embeds the Paddle emulator; live mode runs none of it.
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::time::Duration;
 
-use common::{settings, spawn_app};
+use crate::common::{settings, spawn_app};
 use paddock::server::paddle::{self as app_paddle, PaddleMode};
 use paddock::server::state::http_client;
 
@@ -44,7 +40,7 @@ async fn local_mode_serves_the_emulator_and_registers_the_apps_webhook_route() {
     );
 }
 
-async fn poll_deliveries(app: &common::TestApp, origin: &url::Url) -> String {
+async fn poll_deliveries(app: &crate::common::TestApp, origin: &url::Url) -> String {
     for _ in 0..50 {
         let body = app
             .client

@@ -1,11 +1,7 @@
 //! Sessions over HTTP: the cookie, id cycling at log-in, log-out, protected pages and
 //! plain-form redirects. SQLite always, Postgres too when TEST_POSTGRES_URL is set.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::accounts::{Browser, PASSWORD, log_in, sign_up, unique_email, verified_user};
-use common::{backends, spawn_app_on};
+use crate::common::accounts::{Browser, PASSWORD, log_in, sign_up, unique_email, verified_user};
+use crate::common::{backends, spawn_app_on};
 
 #[tokio::test]
 async fn the_session_id_changes_at_log_in_and_the_old_one_stops_working() {
@@ -46,7 +42,7 @@ async fn the_session_id_changes_at_log_in_and_the_old_one_stops_working() {
 
 #[tokio::test]
 async fn the_session_cookie_is_http_only_lax_and_site_wide() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let email = unique_email();
     sign_up(&app, &email).await;
     let res = Browser::new(&app)
@@ -87,7 +83,7 @@ async fn after_log_out_the_old_cookie_no_longer_reaches_the_dashboard() {
 
 #[tokio::test]
 async fn guests_are_sent_to_log_in_and_back() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let res = app.get("/dashboard").await;
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/login?next=/dashboard");
@@ -123,7 +119,7 @@ async fn guests_are_sent_to_log_in_and_back() {
 
 #[tokio::test]
 async fn plain_html_forms_get_303_redirects() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let email = unique_email();
     sign_up(&app, &email).await;
     let post = |form: Vec<(&'static str, String)>| {
@@ -161,7 +157,7 @@ async fn plain_html_forms_get_303_redirects() {
 
 #[tokio::test]
 async fn every_visit_extends_the_session() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let email = unique_email();
     sign_up(&app, &email).await;
     let mut b = log_in(&app, &email, PASSWORD).await;

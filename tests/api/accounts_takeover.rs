@@ -2,16 +2,12 @@
 //! somebody else is never verified, an unverified account expires, and sign-up says
 //! nothing about which addresses have accounts. SQLite always, Postgres too when
 //! TEST_POSTGRES_URL is set.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::accounts::{
+use crate::common::accounts::{
     Browser, PASSWORD, age_account, log_in, mailed_link, outbox_count, reset, sign_up, token_of,
     unique_email, verify,
 };
-use common::portal::{portal_calls, portal_session, wait_for_subscription};
-use common::{backends, spawn_app_on};
+use crate::common::portal::{portal_calls, portal_session, wait_for_subscription};
+use crate::common::{backends, spawn_app_on};
 use paddock::server::accounts::UNVERIFIED_TTL_SECS;
 
 const ATTACKER_PASSWORD: &str = "attacker chose this";
@@ -174,7 +170,7 @@ async fn signing_up_with_a_taken_address_answers_as_for_a_new_one_and_tells_the_
     for backend in backends() {
         let app = spawn_app_on(backend).await;
         let taken = unique_email();
-        common::accounts::verified_user(&app, &taken).await;
+        crate::common::accounts::verified_user(&app, &taken).await;
         let fresh = unique_email();
         let post = |email: String, password: &'static str| {
             let app = &app;

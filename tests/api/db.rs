@@ -1,9 +1,5 @@
 //! The database layer on every backend: SQLite always, Postgres when TEST_POSTGRES_URL is set.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::{Backend, backends, fresh_database, secret, spawn_app_on};
+use crate::common::{Backend, backends, fresh_database, secret, spawn_app_on};
 use paddock::server::db::Database;
 
 #[tokio::test]

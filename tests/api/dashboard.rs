@@ -1,16 +1,12 @@
 //! `/dashboard`'s billing section, rendered on the server from the mirror: the
 //! subscriptions in words with their portal buttons, "Subscribe first" without a
 //! customer, nothing of billing for an unverified user.
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::time::Duration;
 
-use common::accounts::{PASSWORD, log_in, sign_up, unique_email, verified_user};
-use common::emulator::eventually;
-use common::portal::{portal_calls, subscriber};
-use common::{backends, spawn_app_on};
+use crate::common::accounts::{PASSWORD, log_in, sign_up, unique_email, verified_user};
+use crate::common::emulator::eventually;
+use crate::common::portal::{portal_calls, subscriber};
+use crate::common::{backends, spawn_app_on};
 use paddock::server::db::mirror;
 
 #[tokio::test]
@@ -40,7 +36,7 @@ async fn a_subscriber_sees_each_subscription_in_words_with_its_buttons() {
 
 #[tokio::test]
 async fn a_scheduled_cancellation_shows_in_words_and_cancel_goes() {
-    let app = spawn_app_on(common::Backend::Sqlite).await;
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
     let email = unique_email();
     let (mut user, customer, sub) = subscriber(&app, &email).await;
     app.cancel_via_portal(&customer, &sub, "period_end").await;
@@ -88,7 +84,7 @@ async fn without_a_customer_the_dashboard_says_subscribe_first_with_the_checkout
 
 #[tokio::test]
 async fn an_unverified_user_with_a_matching_customer_sees_no_billing() {
-    let app = spawn_app_on(common::Backend::Sqlite).await;
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
     let email = unique_email();
     sign_up(&app, &email).await;
     app.emulator_checkout(&email).await;

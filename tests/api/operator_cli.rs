@@ -1,14 +1,10 @@
 //! `paddock portal-session`: an operator mints a portal session for a mirrored customer,
 //! against a running app's emulator; refusals never reach Paddle; every attempt is audited.
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use common::portal::{portal_calls, wait_for_subscription};
-use common::{Backend, TestApp, backends, fresh_database, secret, spawn_app_on};
+use crate::common::portal::{portal_calls, wait_for_subscription};
+use crate::common::{Backend, TestApp, backends, fresh_database, secret, spawn_app_on};
 use jsonschema::{Draft, Registry, Validator};
 use paddle::CustomerId;
 use paddock::server::db::Database;
@@ -63,7 +59,7 @@ impl Ops {
     async fn customer(&self) -> (String, String) {
         let (customer, sub) = self
             .app
-            .emulator_checkout(&common::accounts::unique_email())
+            .emulator_checkout(&crate::common::accounts::unique_email())
             .await;
         wait_for_subscription(&self.app, &customer, &sub).await;
         (customer, sub)
@@ -476,13 +472,13 @@ fn validator(pointer: &str) -> Validator {
     let registry = REGISTRY.get_or_init(|| {
         Registry::new()
             .draft(Draft::Draft202012)
-            .add(SPEC_URI, common::webhooks::spec())
+            .add(SPEC_URI, crate::common::webhooks::spec())
             .expect("the spec is a resource")
             .prepare()
             .expect("the registry builds")
     });
     assert!(
-        common::webhooks::spec().pointer(pointer).is_some(),
+        crate::common::webhooks::spec().pointer(pointer).is_some(),
         "no schema at {pointer}"
     );
     let schema = json!({ "$ref": format!("{SPEC_URI}#{pointer}") });

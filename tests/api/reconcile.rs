@@ -1,9 +1,5 @@
 //! `paddock reconcile`: an empty mirror filled from the Paddle API, idempotently.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::{TestApp, backends, spawn_app_on};
+use crate::common::{TestApp, backends, spawn_app_on};
 use paddle::{ListCustomers, ListSubscriptions};
 use paddock::server::db::{mirror, snapshot};
 use paddock::server::reconcile::{Tally, reconcile};

@@ -1,14 +1,10 @@
 //! Abuse limits that hold under parallel load.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::accounts::{Browser, unique_email, verified_user};
-use common::{Backend, spawn_app_with};
+use crate::common::accounts::{Browser, unique_email, verified_user};
+use crate::common::{Backend, spawn_app_with};
 
 /// Statuses of `n` log-ins for `email` with a wrong password, all at once, each from
 /// its own client IP (so only the per-account limit can stop them).
-async fn parallel_wrong_passwords(app: &common::TestApp, email: &str, n: usize) -> Vec<u16> {
+async fn parallel_wrong_passwords(app: &crate::common::TestApp, email: &str, n: usize) -> Vec<u16> {
     let tasks: Vec<_> = (0..n)
         .map(|i| {
             let request = app

@@ -1,6 +1,10 @@
-//! No response or log line carries a password, a password hash or a mailed token.
+//! No response or log line carries a password, a password hash or a mailed token. A
+//! binary of its own: it installs the process's global log subscriber.
 #![cfg(feature = "ssr")]
 
+// The API tests' harness; this binary uses a small part of it.
+#[allow(dead_code)]
+#[path = "api/common/mod.rs"]
 mod common;
 
 use std::sync::{Arc, Mutex};

@@ -1,13 +1,9 @@
 //! The portal buttons as plain forms (no JavaScript): a browser's form post gets a 303
 //! to the portal, or back to the dashboard with the error in words; the page's CSP
 //! lets exactly that redirect through.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::accounts::{Browser, COOKIE, PASSWORD, log_in, unique_email, verified_user};
-use common::portal::{portal_calls, subscriber};
-use common::{backends, spawn_app_on};
+use crate::common::accounts::{Browser, COOKIE, PASSWORD, log_in, unique_email, verified_user};
+use crate::common::portal::{portal_calls, subscriber};
+use crate::common::{backends, spawn_app_on};
 
 /// A form post as a browser sends it: form-encoded, asking for a page.
 async fn form_post(b: &Browser<'_>, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
@@ -64,7 +60,7 @@ async fn a_form_post_is_sent_to_a_fresh_portal_url_with_303() {
 
 #[tokio::test]
 async fn a_refused_form_post_goes_back_to_the_dashboard_with_the_error_in_words() {
-    let app = spawn_app_on(common::Backend::Sqlite).await;
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
     let (alice, _, _) = subscriber(&app, &unique_email()).await;
     let (_, _, bob_sub) = subscriber(&app, &unique_email()).await;
     let nobody = unique_email();
@@ -112,7 +108,7 @@ async fn a_refused_form_post_goes_back_to_the_dashboard_with_the_error_in_words(
 
 #[tokio::test]
 async fn the_dashboards_form_action_is_self_and_the_portal_origin_only() {
-    let app = spawn_app_on(common::Backend::Sqlite).await;
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
     let (mut user, _, _) = subscriber(&app, &unique_email()).await;
     let res = user.get("/dashboard").await;
     let csp = res.headers()["content-security-policy"]

@@ -1,0 +1,31 @@
+//! The app's API tests, one binary (as `crates/paddle` and `crates/paddle-emulator` do):
+//! the real router on a free loopback port, its own fresh database per test, and the
+//! embedded Paddle emulator. SQLite always; Postgres too when `TEST_POSTGRES_URL` is set.
+//! (`tests/abuse_burst.rs`, `tests/logs.rs` and `tests/cli.rs` are binaries of their own:
+//! one reads its process's peak memory, one installs the global log subscriber, one runs
+//! the `paddock` binary.)
+#![cfg(feature = "ssr")]
+
+mod common;
+
+mod abuse_limits;
+mod accounts;
+mod accounts_sessions;
+mod accounts_takeover;
+mod accounts_tokens;
+mod dashboard;
+mod db;
+mod http;
+mod http_serve;
+mod operator_cli;
+mod paddle_mode;
+mod portal;
+mod portal_faults;
+mod portal_forms;
+mod private_data;
+mod reconcile;
+mod webhooks;
+mod webhooks_clock;
+mod webhooks_e2e;
+mod webhooks_mirror;
+mod webhooks_ordering;
