@@ -123,8 +123,8 @@ pub fn router(state: AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(axum::middleware::from_fn(headers::security_headers))
                 .layer(CompressionLayer::new())
+                .layer(headers::layers())
                 // 408 for a request not answered in time; the body must arrive in time too.
                 .layer(TimeoutLayer::with_status_code(
                     axum::http::StatusCode::REQUEST_TIMEOUT,

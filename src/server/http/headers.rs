@@ -1,9 +1,8 @@
-//! Security headers on every response.
+//! Security headers on every response, set by tower-http layers.
 
-use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::middleware::Next;
 use axum::response::Response;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// For responses that are not pages (JSON, files, redirects): nothing may run or frame them.
 const STRICT_CSP: &str =
@@ -23,50 +22,56 @@ pub fn page_csp(nonce: &str, portal_origin: Option<&str>) -> String {
     )
 }
 
-/// Public build output (scripts, wasm, styles, icons) may be cached; nothing else may.
-const CACHEABLE_EXTENSIONS: [&str; 8] = [
-    ".js", ".wasm", ".css", ".ico", ".png", ".svg", ".woff2", ".map",
-];
-
-/// Whether a response to `path` may be kept by a browser or proxy: only the site's static
-/// files. Pages show who is signed in, and answers carry portal URLs and tokens.
-pub fn cacheable(path: &str) -> bool {
-    CACHEABLE_EXTENSIONS.iter().any(|ext| path.ends_with(ext))
+/// Whether a response may be kept by a browser or proxy: only the site's static files
+/// (scripts, wasm, styles, images, fonts), by their type. Pages show who is signed in;
+/// answers and redirects carry portal URLs and tokens.
+pub fn cacheable(content_type: &str) -> bool {
+    let mime = content_type.split(';').next().unwrap_or_default().trim();
+    matches!(
+        mime,
+        "text/javascript" | "application/javascript" | "application/wasm" | "text/css"
+    ) || mime.starts_with("image/")
+        || mime.starts_with("font/")
 }
 
-/// Adds the headers every response carries; a page's own CSP (with its nonce) is kept.
-/// Everything but static files gets `Cache-Control: no-store`.
-pub async fn security_headers(req: Request, next: Next) -> Response {
-    let private = !cacheable(req.uri().path());
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    if private {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
+/// `Cache-Control: no-store` for every response but a static file's.
+fn no_store_unless_static(res: &Response) -> Option<HeaderValue> {
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    (!cacheable(content_type)).then(|| HeaderValue::from_static("no-store"))
+}
+
+type Fixed = SetResponseHeaderLayer<HeaderValue>;
+type NoStore = SetResponseHeaderLayer<fn(&Response) -> Option<HeaderValue>>;
+
+/// The headers every response carries, as tower-http layers (a tuple is one layer,
+/// outermost first). A page's own CSP (with its nonce) is kept; every other response
+/// gets the strict one.
+pub fn layers() -> (NoStore, Fixed, Fixed, Fixed, Fixed, Fixed, Fixed) {
+    let fixed = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
+    (
+        SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, no_store_unless_static as _),
+        SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(STRICT_CSP),
-        );
-    }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        HeaderName::from_static("cross-origin-opener-policy"),
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(
-        HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
-    );
-    res
+        ),
+        fixed(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        fixed(header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+        fixed(header::X_FRAME_OPTIONS, "DENY"),
+        fixed(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        fixed(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -86,14 +91,19 @@ mod tests {
 
     #[test]
     fn only_static_files_are_cacheable() {
-        assert!(cacheable("/pkg/paddock.wasm"));
-        assert!(cacheable("/pkg/paddock.js"));
+        for public in [
+            "application/wasm",
+            "text/javascript",
+            "text/css",
+            "image/svg+xml",
+        ] {
+            assert!(cacheable(public), "{public}");
+        }
         for private in [
-            "/dashboard",
-            "/api/portal/session",
-            "/verify-email",
-            "/dev/mail",
-            "/",
+            "text/html; charset=utf-8",
+            "application/json",
+            "text/plain",
+            "",
         ] {
             assert!(!cacheable(private), "{private}");
         }
