@@ -80,7 +80,7 @@ async function signUpVerifyLogInOut(page: Page, js: boolean) {
   await expect(page).toHaveURL(/\/login\?notice=logged_out$/);
   await expect(nav.getByRole("link", { name: "Log in" })).toBeVisible();
   await page.goto("/dashboard");
-  await expect(page).toHaveURL(/\/login\?next=\/dashboard$/);
+  await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
 }
 
 test("a new user signs up, verifies by the mailed link with the password, logs in and out", async ({ page }) => {
@@ -106,7 +106,7 @@ test("the log-in button shows a pending state while signing in", async ({ page }
 
 test("the dashboard sends guests to log in and back", async ({ page }) => {
   await page.goto("/dashboard");
-  await expect(page).toHaveURL(/\/login\?next=\/dashboard$/);
+  await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Log in");
 });
 

@@ -263,7 +263,7 @@ test.describe("without JavaScript", () => {
 
     await page.context().clearCookies();
     await submitForm(page, SESSION);
-    await expect(page).toHaveURL(/\/login\?next=\/dashboard$/);
+    await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
     expect((await paddleCalls(request)).length).toBe(before);
   });
 

@@ -3,4 +3,5 @@
 
 pub mod auth;
 pub mod codes;
+pub mod pages;
 pub mod portal;

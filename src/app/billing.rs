@@ -1,9 +1,11 @@
 //! What the dashboard shows about billing. The server builds it per request from the
-//! mirror (`server::billing::dashboard`); it never travels to the browser as data, only
-//! as the HTML it renders to.
+//! mirror (`server::billing::dashboard`); the page awaits it while rendering on the
+//! server, so it reaches the browser only as the HTML it renders to.
+
+use serde::{Deserialize, Serialize};
 
 /// The billing section of a verified user's dashboard.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BillingView {
     /// No Paddle customer has the user's email yet: where to subscribe, if known.
     NoCustomer { checkout_url: Option<String> },
@@ -16,7 +18,7 @@ pub enum BillingView {
 }
 
 /// One subscription, in words.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscriptionView {
     pub id: String,
     /// "Pro", or the products joined when there are several items.

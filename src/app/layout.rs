@@ -1,7 +1,9 @@
 //! Header, main and footer around every page.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
+use crate::api::auth::LogOut;
 use crate::app::session::Viewer;
 
 #[component]
@@ -22,7 +24,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             <li><a href="/dashboard">"Dashboard"</a></li>
                             <li class="nav-user">{v.email}</li>
                             <li>
-                                <form method="post" action="/api/auth/logout" class="inline-form">
+                                <form method="post" action=LogOut::url() class="inline-form">
                                     <button type="submit" class="link-button">"Log out"</button>
                                 </form>
                             </li>

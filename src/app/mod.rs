@@ -9,7 +9,7 @@ pub mod session;
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use layout::Layout;
 use pages::{
@@ -33,8 +33,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify-email") view=VerifyEmailPage />
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage />
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
-                    <Route path=path!("/dashboard") view=DashboardPage />
-                    <Route path=path!("/dev/mail") view=DevMailPage />
+                    // Their data is awaited on the server: the HTML arrives whole.
+                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/dev/mail") view=DevMailPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

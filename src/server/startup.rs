@@ -2,8 +2,13 @@
 
 use axum::Router;
 use axum::http::Request;
+use axum::routing::get;
+use axum_login::login_required;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use leptos_axum::{
+    LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
+    render_app_async_with_context,
+};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
@@ -80,33 +85,46 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     Ok(())
 }
 
+/// Pages only a signed-in user may see: one guard (axum-login's `login_required!`) in
+/// front of them sends anyone else to log in and back.
+const SIGNED_IN_PAGES: [&str; 1] = ["/dashboard"];
+/// Pages that exist only with local mail (no `SMTP_URL`): the outbox.
+const LOCAL_MAIL_PAGES: [&str; 1] = ["/dev/mail"];
+
 /// The whole HTTP surface of the app, ready to serve.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            crate::server::accounts::web::provide_page_context();
+            crate::server::accounts::web::provide_viewer();
         }
     };
-    let leptos = state.leptos.clone();
+    let app_shell = {
+        let leptos = state.leptos.clone();
+        move || shell(leptos.clone())
+    };
+    let local_mail = state.settings.accounts.local_mail();
+    let (signed_in, public): (Vec<_>, Vec<_>) = generate_route_list(App)
+        .into_iter()
+        .filter(|r| local_mail || !LOCAL_MAIL_PAGES.contains(&r.path()))
+        .partition(|r| SIGNED_IN_PAGES.contains(&r.path()));
+    // Rendered whole (their data is awaited), as `App` declares them; the server
+    // functions are registered once, with the public routes below.
+    let page = render_app_async_with_context(context.clone(), app_shell.clone());
+    let signed_in = signed_in
+        .iter()
+        .fold(Router::new(), |r, listing| {
+            r.route(listing.path(), get(page.clone()))
+        })
+        .route_layer(login_required!(accounts::Backend, login_url = "/login"));
     Router::new()
         .merge(health::routes())
         .merge(crate::server::webhooks::routes())
-        .leptos_routes_with_context(&state, routes, context.clone(), move || {
-            shell(leptos.clone())
-        })
+        .merge(signed_in)
+        .leptos_routes_with_context(&state, public, context.clone(), app_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::server::billing::dashboard::load_for_dashboard,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            accounts::web::guard_pages,
         ))
         .layer(accounts::web::auth_layer(&state))
         .layer(axum::middleware::from_fn_with_state(

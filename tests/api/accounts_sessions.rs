@@ -35,7 +35,7 @@ async fn the_session_id_changes_at_log_in_and_the_old_one_stops_working() {
 
         let mut old = Browser::new(&app);
         old.cookie = Some(first);
-        assert_eq!(old.get("/dashboard").await.status(), 303, "{backend:?}");
+        assert_eq!(old.get("/dashboard").await.status(), 307, "{backend:?}");
         assert_eq!(b.get("/dashboard").await.status(), 200);
     }
 }
@@ -76,8 +76,8 @@ async fn after_log_out_the_old_cookie_no_longer_reaches_the_dashboard() {
         let mut old = Browser::new(&app);
         old.cookie = cookie;
         let res = old.get("/dashboard").await;
-        assert_eq!(res.status(), 303, "{backend:?}");
-        assert_eq!(res.headers()["location"], "/login?next=/dashboard");
+        assert_eq!(res.status(), 307, "{backend:?}");
+        assert_eq!(res.headers()["location"], "/login?next=%2Fdashboard");
     }
 }
 
@@ -85,8 +85,8 @@ async fn after_log_out_the_old_cookie_no_longer_reaches_the_dashboard() {
 async fn guests_are_sent_to_log_in_and_back() {
     let app = crate::common::spawn_app().await;
     let res = app.get("/dashboard").await;
-    assert_eq!(res.status(), 303);
-    assert_eq!(res.headers()["location"], "/login?next=/dashboard");
+    assert_eq!(res.status(), 307);
+    assert_eq!(res.headers()["location"], "/login?next=%2Fdashboard");
 
     let email = unique_email();
     sign_up(&app, &email).await;

@@ -105,7 +105,7 @@ async fn verifying_needs_the_password_keeps_the_link_on_a_wrong_one_and_ends_oth
         assert!(page.contains("Verified"), "{backend:?}");
 
         let other = elsewhere.get("/dashboard").await;
-        assert_eq!(other.status(), 303, "{backend:?}: the older session ended");
+        assert_eq!(other.status(), 307, "{backend:?}: the older session ended");
         let again = verify(&mut Browser::new(&app), &email, PASSWORD).await;
         assert_eq!(again.status(), 400, "{backend:?}: the link is used up");
     }
@@ -127,7 +127,7 @@ async fn an_unverified_account_expires_a_fixed_time_after_sign_up_and_frees_the_
 
         assert_eq!(
             squatter.get("/dashboard").await.status(),
-            303,
+            307,
             "{backend:?}: the session of an expired account ends"
         );
         let res = Browser::new(&app)

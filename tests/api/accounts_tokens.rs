@@ -109,7 +109,7 @@ async fn password_reset_ends_other_sessions() {
 
         assert_eq!(
             laptop.get("/dashboard").await.status(),
-            303,
+            307,
             "{backend:?}: ended"
         );
         let old = Browser::new(&app)

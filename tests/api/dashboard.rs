@@ -31,6 +31,10 @@ async fn a_subscriber_sees_each_subscription_in_words_with_its_buttons() {
         assert!(!html.contains("Subscribe first"));
         assert_eq!(portal_calls(&app).await, before, "rendering mints nothing");
         assert!(!html.contains("pga_"), "no portal link in the page");
+        assert!(
+            !html.contains("can_cancel") && !html.contains("can_update_payment"),
+            "the page data is shown, not serialized into the page"
+        );
     }
 }
 

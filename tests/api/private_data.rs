@@ -104,7 +104,7 @@ async fn a_log_out_sticks_when_an_older_request_of_the_session_finishes_after_it
         old.cookie = Some(cookie);
         assert_eq!(
             old.get("/dashboard").await.status(),
-            303,
+            307,
             "{backend:?}: the session is still gone"
         );
         let (status, _) = portal_session(&mut old).await;

@@ -4,6 +4,9 @@
 //! serialized props would pull a JSON parser into the wasm bundle.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+use crate::api::auth::{ForgotPassword, LogIn, ResetPassword, SignUp, VerifyEmail};
 
 /// A form that posts natively and, hydrated, disables its button and shows `busy` on
 /// it until the next page arrives. Plain DOM calls, no signals: the reactive runtime
@@ -30,18 +33,18 @@ fn pending_form(
 
 #[island]
 pub fn SignUpForm(children: Children) -> impl IntoView {
-    pending_form("/api/auth/signup", "Sign up", "Signing up…", children)
+    pending_form(SignUp::url(), "Sign up", "Signing up…", children)
 }
 
 #[island]
 pub fn LogInForm(children: Children) -> impl IntoView {
-    pending_form("/api/auth/login", "Log in", "Signing in…", children)
+    pending_form(LogIn::url(), "Log in", "Signing in…", children)
 }
 
 #[island]
 pub fn ForgotPasswordForm(children: Children) -> impl IntoView {
     pending_form(
-        "/api/auth/forgot-password",
+        ForgotPassword::url(),
         "Send reset link",
         "Sending…",
         children,
@@ -50,18 +53,13 @@ pub fn ForgotPasswordForm(children: Children) -> impl IntoView {
 
 #[island]
 pub fn VerifyEmailForm(children: Children) -> impl IntoView {
-    pending_form(
-        "/api/auth/verify-email",
-        "Verify email",
-        "Verifying…",
-        children,
-    )
+    pending_form(VerifyEmail::url(), "Verify email", "Verifying…", children)
 }
 
 #[island]
 pub fn ResetPasswordForm(children: Children) -> impl IntoView {
     pending_form(
-        "/api/auth/reset-password",
+        ResetPassword::url(),
         "Set new password",
         "Saving…",
         children,

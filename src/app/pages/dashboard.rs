@@ -1,8 +1,10 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos::server_fn::error::ServerFnUrlError;
 use leptos_meta::Title;
 
 use super::flash::Flash;
+use crate::api::auth::ResendVerification;
 use crate::api::portal::{LinkAction, NextStep, PortalError};
 use crate::app::billing::{BillingView, SubscriptionView};
 use crate::app::islands::portal::{PortalActions, PortalButton};
@@ -30,7 +32,7 @@ pub fn DashboardPage() -> impl IntoView {
                 view! {
                     <section aria-labelledby="billing-title">
                         <h2 id="billing-title">"Billing"</h2>
-                        <Billing email=v.email />
+                        <Suspense fallback=|| ()>{billing(v.email)}</Suspense>
                     </section>
                 }.into_any()
             } else {
@@ -38,7 +40,7 @@ pub fn DashboardPage() -> impl IntoView {
                     <section aria-labelledby="verify-title" class="callout">
                         <h2 id="verify-title">"Verify your email to manage billing"</h2>
                         <p>"Open the link we mailed you. No billing data is shown until then."</p>
-                        <form method="post" action="/api/auth/resend-verification">
+                        <form method="post" action=ResendVerification::url()>
                             <button type="submit">"Resend verification email"</button>
                         </form>
                     </section>
@@ -63,10 +65,18 @@ fn PortalFailure() -> impl IntoView {
     })
 }
 
-/// The billing section of a verified user, from the view the server loaded.
+/// The billing section, loaded by the page (awaited while rendering on the server).
+fn billing(email: String) -> impl IntoView {
+    Suspend::new(async move {
+        let view = crate::api::pages::load_billing_view().await.ok().flatten();
+        view! { <Billing email view /> }
+    })
+}
+
+/// The billing section of a verified user.
 #[component]
-fn Billing(email: String) -> impl IntoView {
-    let billing = match use_context::<BillingView>() {
+fn Billing(email: String, view: Option<BillingView>) -> impl IntoView {
+    let billing = match view {
         Some(BillingView::Customer { subscriptions }) => view! {
             <PortalActions>
                 <PortalButton label="Manage subscription" primary=true />

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// One message of the outbox.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct MailSummary {
     pub to: String,
     pub subject: String,
@@ -14,17 +14,26 @@ pub struct MailSummary {
     pub link: Option<String>,
 }
 
-/// The outbox listing, newest first, loaded by the server for this page.
-#[derive(Clone, Debug, Default)]
-pub struct Outbox(pub Vec<MailSummary>);
-
+/// The page loads its own listing (`api::pages::load_outbox`).
 #[component]
 pub fn DevMailPage() -> impl IntoView {
-    let Outbox(messages) = use_context::<Outbox>().unwrap_or_default();
-    let empty = messages.is_empty();
+    let listing = Suspend::new(async move {
+        crate::api::pages::load_outbox()
+            .await
+            .map(|messages| view! { <Messages messages /> })
+            .ok()
+    });
     view! {
         <Title text="Outbox · Paddock" />
         <h1>"Outbox"</h1>
+        <Suspense fallback=|| ()>{listing}</Suspense>
+    }
+}
+
+#[component]
+fn Messages(messages: Vec<MailSummary>) -> impl IntoView {
+    let empty = messages.is_empty();
+    view! {
         <p>"Without SMTP_URL, mail is written to files instead of sent; here they are, newest first."</p>
         {empty.then(|| view! { <p>"No mail yet."</p> })}
         <ul class="outbox">

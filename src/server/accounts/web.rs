@@ -1,24 +1,19 @@
 //! Where accounts meet HTTP: what a server function gathers and answers, the client
-//! IP, what pages learn about the visitor, and the guard in front of protected pages.
+//! IP, and what pages learn about the visitor.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
 use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder};
 use leptos::prelude::{ServerFnError, provide_context, use_context};
 use leptos_axum::ResponseOptions;
 
 use crate::api::codes::AuthError;
-use crate::app::billing::BillingView;
-use crate::app::pages::dev_mail::Outbox;
 use crate::app::session::Viewer;
 use crate::server::accounts::sessions::{self, Store};
-use crate::server::accounts::{AuthSession, Backend, Failure, mail};
+use crate::server::accounts::{AuthSession, Backend, Failure};
 use crate::server::state::AppState;
 
 /// The axum-login layer: sessions in the app's database, users from `Backend`.
@@ -183,9 +178,9 @@ pub fn login_url(next: &str) -> String {
     format!("/login?next={}", encoded.replace("%2F", "/"))
 }
 
-/// Per page render: tells the pages who is visiting, and hands over page data that a
-/// middleware loaded (the outbox at `/dev/mail`, the dashboard's billing view).
-pub fn provide_page_context() {
+/// Per page render: tells the pages who is visiting (nothing else: each page loads its
+/// own data).
+pub fn provide_viewer() {
     let Some(parts) = use_context::<Parts>() else {
         return;
     };
@@ -199,40 +194,6 @@ pub fn provide_page_context() {
             verified: user.email_verified,
         });
     }
-    if let Some(outbox) = parts.extensions.get::<Outbox>() {
-        provide_context(outbox.clone());
-    }
-    if let Some(billing) = parts.extensions.get::<BillingView>() {
-        provide_context(billing.clone());
-    }
-}
-
-/// In front of the pages: protected pages need a session; `/dev/mail` exists only in
-/// local mail mode and gets the outbox listing.
-pub async fn guard_pages(
-    State(settings): State<Arc<crate::server::settings::Settings>>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    let path = req.uri().path().to_owned();
-    if path == "/dashboard" || path.starts_with("/dashboard/") {
-        let signed_in = req
-            .extensions()
-            .get::<AuthSession>()
-            .is_some_and(|a| a.user.is_some());
-        if !signed_in {
-            return Redirect::to(&login_url(&path)).into_response();
-        }
-    }
-    if path == "/dev/mail" {
-        if !settings.accounts.local_mail() {
-            return StatusCode::NOT_FOUND.into_response();
-        }
-        let list =
-            mail::list_outbox(&settings.accounts.outbox_dir, &settings.public_origin()).await;
-        req.extensions_mut().insert(Outbox(list));
-    }
-    next.run(req).await
 }
 
 #[cfg(test)]

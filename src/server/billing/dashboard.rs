@@ -1,40 +1,17 @@
 //! The dashboard's billing section: the signed-in user's subscriptions from the mirror,
-//! in words, or where to subscribe when the user has no Paddle customer yet. Loaded in
-//! front of the `/dashboard` page and handed to it through the request's extensions.
+//! in words, or where to subscribe when the user has no Paddle customer yet. The page
+//! loads it through `api::pages::load_billing_view`.
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
 use crate::app::billing::{BillingView, SubscriptionView};
-use crate::server::accounts::{AuthSession, User};
+use crate::server::accounts::User;
 use crate::server::db::mirror::{self, SubscriptionRow};
 use crate::server::paddle::settings::PaddleMode;
 use crate::server::state::AppState;
-
-/// In front of `/dashboard`: a verified user's billing view, for the page to render.
-pub async fn load_for_dashboard(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    if req.uri().path() == "/dashboard" {
-        let user = req
-            .extensions()
-            .get::<AuthSession>()
-            .and_then(|a| a.user.clone())
-            .filter(|u| u.email_verified);
-        if let Some(user) = user {
-            let view = load(&state, &user).await;
-            req.extensions_mut().insert(view);
-        }
-    }
-    next.run(req).await
-}
 
 /// The billing view of a verified user.
 pub async fn load(state: &AppState, user: &User) -> BillingView {

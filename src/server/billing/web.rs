@@ -99,6 +99,10 @@ fn see_other(res: &ResponseOptions, to: &str) {
 }
 
 fn back_to_dashboard(res: &ResponseOptions, path: &str, error: &PortalError) {
+    if *error == PortalError::NotAuthenticated {
+        // Straight to the log-in page, which returns to the dashboard (as its guard does).
+        return see_other(res, "/login?next=%2Fdashboard");
+    }
     let Some(state) = use_context::<AppState>() else {
         return;
     };
