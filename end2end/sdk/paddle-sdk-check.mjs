@@ -253,6 +253,18 @@ try {
     return [ok, `conflict: ${conflict}`];
   });
 
+  await attempt("SDK lists transactions, products and prices (newest first)", async () => {
+    const transactions = await paddle.transactions.list().next();
+    const products = await paddle.products.list().next();
+    const prices = await paddle.prices.list({ productId: ["pro_01emulator0000000000000pro"] }).next();
+    const price = await paddle.prices.get(prices[0].id);
+    const descending = (list) => list.every((e, i) => i === 0 || list[i - 1].id > e.id);
+    const ok =
+      transactions.length >= 1 && products.length === 3 && prices.length === 2 &&
+      descending(transactions) && descending(products) && price.productId === "pro_01emulator0000000000000pro";
+    return [ok, `${transactions.length} transactions, ${products.length} products, ${prices.length} prices`];
+  });
+
   await attempt("SDK activates a trial", async () => {
     const { body } = await control("checkout", { email: `sdk-check-trial-${Date.now()}@example.com`, plan: "pro-trial" });
     const trialing = await paddle.subscriptions.get(body.subscription_id);

@@ -5,6 +5,7 @@
 
 mod auth;
 mod body;
+mod catalog;
 mod customer_writes;
 mod customers;
 mod middleware;
@@ -63,10 +64,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
             "/subscriptions/{subscription_id}/activate",
             post(subscription_writes::activate),
         )
+        .route("/products", get(catalog::list_products))
+        .route("/products/{product_id}", get(catalog::get_product))
+        .route("/prices", get(catalog::list_prices))
+        .route("/prices/{price_id}", get(catalog::get_price))
         .route("/transactions", get(transactions::list))
         .route("/transactions/{transaction_id}", get(transactions::get))
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
+        .layer(from_fn(middleware::refuse_query_on_writes))
         .layer(from_fn_with_state(
             shared.clone(),
             middleware::require_api_key,

@@ -89,6 +89,16 @@ impl ApiError {
         )
     }
 
+    /// 400 `invalid_field` for query parameters the operation does not take.
+    pub(crate) fn unknown_parameters(names: &[&str]) -> Self {
+        Self::invalid_field(
+            names
+                .iter()
+                .map(|n| field(*n, "is not a valid query parameter for this operation"))
+                .collect(),
+        )
+    }
+
     /// 404 `not_found`.
     pub(crate) fn not_found(detail: impl Into<String>) -> Self {
         Self::request(StatusCode::NOT_FOUND, "not_found", detail)

@@ -9,13 +9,47 @@ use axum::response::Response;
 use paddle::TransactionId;
 use serde_json::Value;
 
-use super::pagination::ListQuery;
+use super::pagination::{ListQuery, Params};
 use super::reply::{ApiError, Reply, RequestId, respond};
 use crate::emulator::Shared;
 use crate::state::transactions::{Transaction, TransactionStatus};
 
-/// `GET /transactions`: filters `customer_id`, `subscription_id`, `id`, `status`; Paddle's
-/// default order `id[DESC]` (newest first), or `order_by=id[ASC]`.
+/// What `GET /transactions` takes; the date filters and `include` are not implemented.
+const LIST: Params = Params {
+    served: &[
+        "after",
+        "per_page",
+        "order_by",
+        "collection_mode",
+        "customer_id",
+        "id",
+        "invoice_number",
+        "origin",
+        "status",
+        "subscription_id",
+    ],
+    unimplemented: &["billed_at", "created_at", "updated_at", "include"],
+};
+
+/// `GET /transactions/{transaction_id}`: `include` is not implemented.
+pub(super) const ONE: Params = Params {
+    served: &[],
+    unimplemented: &["include"],
+};
+
+/// The origins the list filter accepts, in the spec's order.
+const ORIGINS: [&str; 6] = [
+    "api",
+    "subscription_charge",
+    "subscription_payment_method_change",
+    "subscription_recurring",
+    "subscription_update",
+    "web",
+];
+
+/// `GET /transactions`: filters `collection_mode`, `customer_id`, `id`, `invoice_number`,
+/// `origin`, `status`, `subscription_id`; Paddle's default order `id[DESC]` (newest
+/// first), or `order_by=id[ASC]`.
 pub(super) async fn list(
     State(shared): State<Arc<Shared>>,
     Extension(request_id): Extension<RequestId>,
@@ -25,9 +59,12 @@ pub(super) async fn list(
 }
 
 fn list_page(shared: &Shared, raw: Option<&str>) -> Result<Reply, ApiError> {
-    let query = ListQuery::parse(raw)?;
+    let query = ListQuery::for_operation(raw, &LIST)?;
     let statuses = query.enum_values("status", &TransactionStatus::FILTER)?;
-    let descending = query.descending(true)?;
+    let modes = query.enum_values("collection_mode", &["automatic", "manual"])?;
+    let origins = query.enum_values("origin", &ORIGINS)?;
+    // The emulator's transactions have no invoice number yet: a filter on one matches none.
+    let invoice_numbers = query.values("invoice_number");
     let customers = query.values("customer_id");
     let subscriptions = query.values("subscription_id");
     let ids = query.values("id");
@@ -36,19 +73,18 @@ fn list_page(shared: &Shared, raw: Option<&str>) -> Result<Reply, ApiError> {
     };
     let base = format!("{}/transactions", shared.config.origin_str());
     let (data, pagination) = shared.store.read(|data| {
-        let mut matching: Vec<(String, &Transaction)> = data
+        let matching: Vec<(String, &Transaction)> = data
             .transactions
             .values()
             .filter(|t| any(&statuses, t.status.as_str()))
             .filter(|t| any(&customers, t.customer_id.as_str()))
             .filter(|t| any(&subscriptions, t.subscription_id.as_str()))
             .filter(|t| any(&ids, t.id.as_str()))
+            .filter(|_| any(&modes, "automatic") && any(&origins, "subscription_recurring"))
+            .filter(|_| invoice_numbers.is_none())
             .map(|t| (t.id.to_string(), t))
             .collect();
-        if descending {
-            matching.reverse();
-        }
-        let paged = query.paginate_ordered(matching, &base, descending);
+        let paged = query.paginate(matching, &base);
         let page: Vec<Value> = paged.items.iter().map(|t| t.to_json()).collect();
         (page, paged.pagination)
     });
@@ -60,7 +96,11 @@ pub(super) async fn get(
     State(shared): State<Arc<Shared>>,
     Extension(request_id): Extension<RequestId>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Response {
+    if let Err(err) = ONE.check(query.as_deref()) {
+        return respond(&request_id, Err(err));
+    }
     let found = TransactionId::parse(&id).ok().and_then(|id| {
         shared
             .store

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
 
 mod auth;
+mod catalog;
 mod chaos;
 mod checkout_page;
 mod clock;
@@ -14,6 +15,7 @@ mod errors;
 mod faults;
 mod fidelity;
 mod links;
+mod list_params;
 mod lists;
 mod persistence;
 mod portal_actions;
