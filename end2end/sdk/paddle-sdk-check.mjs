@@ -265,6 +265,22 @@ try {
     return [ok, `${transactions.length} transactions, ${products.length} products, ${prices.length} prices`];
   });
 
+  await attempt("SDK gets an invoice PDF URL that downloads a PDF, once", async () => {
+    const [completed] = await paddle.transactions.list({ status: ["completed"] }).next();
+    const invoice = await paddle.transactions.getInvoicePDF(completed.id, { disposition: "inline" });
+    const first = await fetch(invoice.url);
+    const bytes = Buffer.from(await first.arrayBuffer());
+    const second = await fetch(invoice.url);
+    const ok =
+      first.status === 200 &&
+      first.headers.get("content-type") === "application/pdf" &&
+      (first.headers.get("content-disposition") ?? "").startsWith("inline") &&
+      bytes.subarray(0, 5).toString() === "%PDF-" &&
+      bytes.includes(Buffer.from("%%EOF")) &&
+      second.status === 410;
+    return [ok, `HTTP ${first.status} ${first.headers.get("content-type")}, then ${second.status}`];
+  });
+
   await attempt("SDK activates a trial", async () => {
     const { body } = await control("checkout", { email: `sdk-check-trial-${Date.now()}@example.com`, plan: "pro-trial" });
     const trialing = await paddle.subscriptions.get(body.subscription_id);

@@ -8,6 +8,7 @@ mod body;
 mod catalog;
 mod customer_writes;
 mod customers;
+mod invoices;
 mod middleware;
 mod pagination;
 mod pause;
@@ -70,6 +71,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/prices/{price_id}", get(catalog::get_price))
         .route("/transactions", get(transactions::list))
         .route("/transactions/{transaction_id}", get(transactions::get))
+        .route("/transactions/{transaction_id}/invoice", get(invoices::get))
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
         .layer(from_fn(middleware::refuse_query_on_writes))

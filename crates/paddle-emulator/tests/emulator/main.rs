@@ -14,6 +14,7 @@ mod dunning;
 mod errors;
 mod faults;
 mod fidelity;
+mod invoices;
 mod links;
 mod list_params;
 mod lists;
