@@ -107,6 +107,22 @@ impl ListQuery {
         Self::parse(raw)
     }
 
+    /// Every `key` and `key[OP]` parameter: `(OP or "", value)`, in the query's order.
+    pub(crate) fn with_operators(&self, key: &str) -> Vec<(String, String)> {
+        self.pairs
+            .iter()
+            .filter_map(|(k, v)| {
+                let rest = k.strip_prefix(key)?;
+                let op = if rest.is_empty() {
+                    ""
+                } else {
+                    rest.strip_prefix('[')?.strip_suffix(']')?
+                };
+                Some((op.to_owned(), v.trim().to_owned()))
+            })
+            .collect()
+    }
+
     /// The first value of `key`, trimmed.
     pub(crate) fn first(&self, key: &str) -> Option<&str> {
         self.pairs

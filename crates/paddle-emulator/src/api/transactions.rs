@@ -8,13 +8,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use paddle::TransactionId;
 use serde_json::Value;
+use std::cmp::Ordering;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::pagination::{ListQuery, Params};
-use super::reply::{ApiError, Reply, RequestId, respond};
+use super::reply::{ApiError, Reply, RequestId, field as field_error, respond};
 use crate::emulator::Shared;
 use crate::state::transactions::{Transaction, TransactionStatus};
 
-/// What `GET /transactions` takes; the date filters and `include` are not implemented.
+/// What `GET /transactions` takes; `include` is not implemented.
 const LIST: Params = Params {
     served: &[
         "after",
@@ -27,9 +30,54 @@ const LIST: Params = Params {
         "origin",
         "status",
         "subscription_id",
+        "billed_at",
+        "created_at",
+        "updated_at",
     ],
-    unimplemented: &["billed_at", "created_at", "updated_at", "include"],
+    unimplemented: &["include"],
 };
+
+/// A date filter: `field` (equal), `field[LT]`, `[LTE]`, `[GT]`, `[GTE]`.
+struct DateFilter(Vec<(Ordering, bool, OffsetDateTime)>);
+
+impl DateFilter {
+    fn parse(query: &ListQuery, field: &'static str) -> Result<Self, ApiError> {
+        let mut bounds = Vec::new();
+        for (op, value) in query.with_operators(field) {
+            let (ordering, or_equal) = match op.as_str() {
+                "" => (Ordering::Equal, true),
+                "LT" => (Ordering::Less, false),
+                "LTE" => (Ordering::Less, true),
+                "GT" => (Ordering::Greater, false),
+                "GTE" => (Ordering::Greater, true),
+                _ => {
+                    return Err(ApiError::invalid_field(vec![field_error(
+                        format!("{field}[{op}]"),
+                        "the operator must be LT, LTE, GT or GTE",
+                    )]));
+                }
+            };
+            // Paddle's examples omit the offset (`2023-04-18T17:03:26`): that is UTC.
+            let at = OffsetDateTime::parse(&value, &Rfc3339)
+                .or_else(|_| OffsetDateTime::parse(&format!("{value}Z"), &Rfc3339))
+                .map_err(|_| {
+                    ApiError::invalid_field(vec![field_error(
+                        field,
+                        "must be an RFC 3339 date-time",
+                    )])
+                })?;
+            bounds.push((ordering, or_equal, at));
+        }
+        Ok(Self(bounds))
+    }
+
+    fn matches(&self, at: OffsetDateTime) -> bool {
+        self.0.iter().all(|(ordering, or_equal, bound)| {
+            let cmp = at.cmp(bound);
+            cmp == *ordering || (*or_equal && cmp == Ordering::Equal)
+        })
+    }
+}
 
 /// `GET /transactions/{transaction_id}`: `include` is not implemented.
 pub(super) const ONE: Params = Params {
@@ -47,7 +95,8 @@ const ORIGINS: [&str; 6] = [
     "web",
 ];
 
-/// `GET /transactions`: filters `collection_mode`, `customer_id`, `id`, `invoice_number`,
+/// `GET /transactions`: filters `billed_at`, `created_at`, `updated_at` (each with `[LT]`,
+/// `[LTE]`, `[GT]`, `[GTE]`), `collection_mode`, `customer_id`, `id`, `invoice_number`,
 /// `origin`, `status`, `subscription_id`; Paddle's default order `id[DESC]` (newest
 /// first), or `order_by=id[ASC]`.
 pub(super) async fn list(
@@ -68,6 +117,9 @@ fn list_page(shared: &Shared, raw: Option<&str>) -> Result<Reply, ApiError> {
     let customers = query.values("customer_id");
     let subscriptions = query.values("subscription_id");
     let ids = query.values("id");
+    let billed_at = DateFilter::parse(&query, "billed_at")?;
+    let created_at = DateFilter::parse(&query, "created_at")?;
+    let updated_at = DateFilter::parse(&query, "updated_at")?;
     let any = |filter: &Option<Vec<String>>, value: &str| {
         filter.as_ref().is_none_or(|f| f.iter().any(|v| v == value))
     };
@@ -82,6 +134,9 @@ fn list_page(shared: &Shared, raw: Option<&str>) -> Result<Reply, ApiError> {
             .filter(|t| any(&ids, t.id.as_str()))
             .filter(|_| any(&modes, "automatic") && any(&origins, "subscription_recurring"))
             .filter(|_| invoice_numbers.is_none())
+            .filter(|t| billed_at.matches(t.billed_at))
+            .filter(|t| created_at.matches(t.created_at))
+            .filter(|t| updated_at.matches(t.updated_at))
             .map(|t| (t.id.to_string(), t))
             .collect();
         let paged = query.paginate(matching, &base);

@@ -94,10 +94,8 @@ async fn a_parameter_the_spec_does_not_list_is_invalid_field() {
 async fn a_listed_parameter_the_emulator_does_not_implement_is_refused_by_name() {
     let app = spawn().await;
     let (_, sub) = app.checkout("jo@example.com").await;
-    let answer = app
-        .get("/transactions?billed_at[LT]=2030-01-01T00:00:00Z")
-        .await;
-    assert_eq!(answer.fields(), ["billed_at[LT]"]);
+    let answer = app.get("/transactions?include=customer").await;
+    assert_eq!(answer.fields(), ["include"]);
     assert!(
         answer.body["error"]["errors"][0]["message"]
             .as_str()
@@ -143,4 +141,36 @@ async fn subscriptions_filter_by_price_scheduled_change_and_collection_mode() {
         .len(),
         2
     );
+}
+
+#[tokio::test]
+async fn transactions_filter_by_dates_with_operators() {
+    let app = spawn().await;
+    let (customer, _) = app.checkout("jo@example.com").await;
+    app.advance("P1M", Some(&customer)).await;
+    app.advance("P1M", Some(&customer)).await;
+    let txns = app.transactions("order_by=id[ASC]").await;
+    assert_eq!(txns.len(), 2);
+    let first = txns[0]["billed_at"].as_str().unwrap();
+    let second = txns[1]["billed_at"].as_str().unwrap();
+    let ids = |list: Vec<Value>| -> Vec<String> {
+        list.iter()
+            .map(|t| t["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let id = |t: &Value| t["id"].as_str().unwrap().to_owned();
+    let after_first = app.transactions(&format!("billed_at[GT]={first}")).await;
+    assert_eq!(ids(after_first), [id(&txns[1])]);
+    let up_to_second = app.transactions(&format!("billed_at[LTE]={second}")).await;
+    assert_eq!(up_to_second.len(), 2);
+    let exactly = app.transactions(&format!("created_at={first}")).await;
+    assert_eq!(ids(exactly), [id(&txns[0])]);
+    let between = format!("updated_at[GTE]={first}&updated_at[LT]={second}");
+    assert_eq!(app.transactions(&between).await.len(), 1);
+    let bad = app
+        .get("/transactions?billed_at[NE]=2030-01-01T00:00:00Z")
+        .await;
+    assert_eq!(bad.fields(), ["billed_at[NE]"]);
+    let bad = app.get("/transactions?billed_at=yesterday").await;
+    assert_eq!(bad.fields(), ["billed_at"]);
 }
