@@ -10,8 +10,8 @@ const LEADING: u32 = 16;
 /// Lines that fit on the page.
 pub(crate) const MAX_LINES: usize = 46;
 
-/// A string literal's content: `(`, `)` and `\` escaped; outside printable ASCII, `?`
-/// (the standard Helvetica encoding has no other characters we can count on).
+/// A string literal's content: `(`, `)` and `\` escaped; Latin-1 letters as octal
+/// escapes (WinAnsiEncoding has them at the same codes); anything else `?`.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -21,6 +21,7 @@ fn escape(text: &str) -> String {
                 out.push(c);
             }
             ' '..='~' => out.push(c),
+            '\u{a0}'..='\u{ff}' => out.push_str(&format!("\\{:03o}", u32::from(c))),
             _ => out.push('?'),
         }
     }
@@ -105,7 +106,8 @@ mod tests {
     }
 
     #[test]
-    fn non_ascii_is_replaced_so_the_stream_length_holds() {
-        assert_eq!(escape("Zoë (a\\b)"), "Zo? \\(a\\\\b\\)");
+    fn latin_1_is_escaped_and_the_rest_replaced_so_the_stream_stays_ascii() {
+        assert_eq!(escape("Zoë (a\\b)"), "Zo\\353 \\(a\\\\b\\)");
+        assert_eq!(escape("Łódź ✓"), "?\\363d? ?");
     }
 }
