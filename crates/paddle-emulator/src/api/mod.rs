@@ -14,6 +14,7 @@ mod pagination;
 mod pause;
 mod portal_sessions;
 mod reply;
+mod subscription_update;
 mod subscription_writes;
 mod subscriptions;
 mod transactions;
@@ -47,7 +48,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/subscriptions", get(subscriptions::list))
         .route(
             "/subscriptions/{subscription_id}",
-            get(subscriptions::get).patch(subscription_writes::update),
+            get(subscriptions::get).patch(subscription_update::update),
         )
         .route(
             "/subscriptions/{subscription_id}/pause",
