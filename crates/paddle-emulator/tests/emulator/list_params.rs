@@ -88,6 +88,8 @@ async fn a_parameter_the_spec_does_not_list_is_invalid_field() {
         .post(&format!("/subscriptions/{sub}/cancel?force=1"), "{}")
         .await;
     assert_eq!(write.fields(), ["force"]);
+    let unknown = app.post("/discounts?force=1", "{}").await;
+    assert_eq!(unknown.code(), "not_found", "an unknown path stays a 404");
 }
 
 #[tokio::test]
