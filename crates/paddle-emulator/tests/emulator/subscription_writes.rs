@@ -210,3 +210,22 @@ async fn patch_refuses_what_paddle_or_the_emulator_does_not_take() {
     assert_eq!(unsupported.code(), "invalid_field");
     assert_eq!(unsupported.fields(), ["next_billed_at"]);
 }
+
+#[tokio::test]
+async fn pause_answers_paddles_codes_for_canceled_and_paused_subscriptions() {
+    let app = spawn().await;
+    let (_, sub) = app.checkout("jo@example.com").await;
+    let now = json!({"effective_from": "immediately"}).to_string();
+    assert_eq!(
+        app.post(&path(&sub, "pause"), &now).await.body["data"]["status"],
+        "paused"
+    );
+    let again = app.post(&path(&sub, "pause"), &now).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert_eq!(again.code(), "subscription_not_active");
+    app.post(&path(&sub, "cancel"), &now).await;
+    let canceled = app.post(&path(&sub, "pause"), &now).await;
+    assert_eq!(canceled.code(), "subscription_is_canceled_action_invalid");
+    let resume = app.post(&path(&sub, "resume"), &now).await;
+    assert_eq!(resume.code(), "subscription_is_canceled_action_invalid");
+}
