@@ -46,14 +46,21 @@ async function control(path, body) {
 
 // A webhook destination: keeps each delivery's raw body and signature header.
 const deliveries = [];
+const unmarshalled = [];
 const server = http.createServer((request, response) => {
   const chunks = [];
   request.on("data", (chunk) => chunks.push(chunk));
   request.on("end", () => {
-    deliveries.push({
+    const found = {
       raw: Buffer.concat(chunks).toString("utf8"),
       signature: request.headers["paddle-signature"] ?? "",
-    });
+    };
+    deliveries.push(found);
+    // The SDK refuses a signature older than 5 seconds: unmarshal each event on arrival.
+    paddle.webhooks.unmarshal(found.raw, secret, found.signature).then(
+      (event) => unmarshalled.push({ type: JSON.parse(found.raw).event_type, event }),
+      (error) => unmarshalled.push({ type: JSON.parse(found.raw).event_type, error }),
+    );
     response.writeHead(200).end();
   });
 });
@@ -193,6 +200,125 @@ try {
     const paused = await paddle.subscriptions.pause(subscriptionId, { effectiveFrom: "next_billing_period" });
     const ok = paused.status === "active" && paused.scheduledChange?.action === "pause";
     return [ok, `status ${paused.status}`];
+  });
+
+  await attempt("SDK undoes the scheduled pause (PATCH scheduled_change: null)", async () => {
+    const updated = await paddle.subscriptions.update(subscriptionId, { scheduledChange: null });
+    return [updated.status === "active" && updated.scheduledChange === null, `scheduled ${updated.scheduledChange?.action}`];
+  });
+
+  await attempt("SDK pauses now, then resumes now", async () => {
+    const paused = await paddle.subscriptions.pause(subscriptionId, { effectiveFrom: "immediately" });
+    const resumed = await paddle.subscriptions.resume(subscriptionId, { effectiveFrom: "immediately" });
+    const ok = paused.status === "paused" && resumed.status === "active" && resumed.pausedAt === null;
+    return [ok, `${paused.status} then ${resumed.status}`];
+  });
+
+  await attempt("SDK changes the plan (items with proration_billing_mode)", async () => {
+    const basic = "pri_01emulator00000000000basic";
+    const updated = await paddle.subscriptions.update(subscriptionId, {
+      items: [{ priceId: basic, quantity: 1 }],
+      prorationBillingMode: "prorated_next_billing_period",
+    });
+    return [updated.items[0].price.id === basic, updated.items[0].price.id];
+  });
+
+  await attempt("SDK cancels at the period's end, then immediately", async () => {
+    const scheduled = await paddle.subscriptions.cancel(subscriptionId, { effectiveFrom: "next_billing_period" });
+    const canceled = await paddle.subscriptions.cancel(subscriptionId, { effectiveFrom: "immediately" });
+    const ok = scheduled.scheduledChange?.action === "cancel" && canceled.status === "canceled";
+    return [ok, `${scheduled.scheduledChange?.action}, ${canceled.status}`];
+  });
+
+  await attempt("SDK surfaces subscription_is_canceled_action_invalid", async () => {
+    try {
+      await paddle.subscriptions.pause(subscriptionId, { effectiveFrom: "immediately" });
+      return [false, "no error"];
+    } catch (error) {
+      return [error.code === "subscription_is_canceled_action_invalid", error.code];
+    }
+  });
+
+  await attempt("SDK creates and updates a customer; a second create is customer_already_exists", async () => {
+    const email = `sdk-check-new-${Date.now()}@example.com`;
+    const created = await paddle.customers.create({ email, name: "New", customData: { source: "sdk-check" } });
+    const updated = await paddle.customers.update(created.id, { name: "Renamed" });
+    let conflict = "";
+    try {
+      await paddle.customers.create({ email });
+    } catch (error) {
+      conflict = error.code;
+    }
+    const ok = created.id.startsWith("ctm_") && updated.name === "Renamed" && conflict === "customer_already_exists";
+    return [ok, `conflict: ${conflict}`];
+  });
+
+  await attempt("SDK lists transactions, products and prices (newest first)", async () => {
+    const transactions = await paddle.transactions.list().next();
+    const products = await paddle.products.list().next();
+    const prices = await paddle.prices.list({ productId: ["pro_01emulator0000000000000pro"] }).next();
+    const price = await paddle.prices.get(prices[0].id);
+    const descending = (list) => list.every((e, i) => i === 0 || list[i - 1].id > e.id);
+    const ok =
+      transactions.length >= 1 && products.length === 3 && prices.length === 2 &&
+      descending(transactions) && descending(products) && price.productId === "pro_01emulator0000000000000pro";
+    return [ok, `${transactions.length} transactions, ${products.length} products, ${prices.length} prices`];
+  });
+
+  await attempt("SDK gets an invoice PDF URL that downloads a PDF, once", async () => {
+    const [completed] = await paddle.transactions.list({ status: ["completed"] }).next();
+    const invoice = await paddle.transactions.getInvoicePDF(completed.id, { disposition: "inline" });
+    const first = await fetch(invoice.url);
+    const bytes = Buffer.from(await first.arrayBuffer());
+    const second = await fetch(invoice.url);
+    const ok =
+      first.status === 200 &&
+      first.headers.get("content-type") === "application/pdf" &&
+      (first.headers.get("content-disposition") ?? "").startsWith("inline") &&
+      bytes.subarray(0, 5).toString() === "%PDF-" &&
+      bytes.includes(Buffer.from("%%EOF")) &&
+      second.status === 410;
+    return [ok, `HTTP ${first.status} ${first.headers.get("content-type")}, then ${second.status}`];
+  });
+
+  await attempt("SDK activates a trial", async () => {
+    const { body } = await control("checkout", { email: `sdk-check-trial-${Date.now()}@example.com`, plan: "pro-trial" });
+    const trialing = await paddle.subscriptions.get(body.subscription_id);
+    const active = await paddle.subscriptions.activate(body.subscription_id);
+    return [trialing.status === "trialing" && active.status === "active", `${trialing.status} then ${active.status}`];
+  });
+
+  await attempt("declined renewals run dunning to the end", async () => {
+    const { body } = await control("checkout", { email: `sdk-check-dunning-${Date.now()}@example.com` });
+    const customer = body.customer_id;
+    await control("faults", { count: 4, payment_decline: { customer_id: customer } });
+    await control("clock", { advance: "P1M", customer_id: customer });
+    await control("clock", { advance: "P15D", customer_id: customer });
+    const sub = await paddle.subscriptions.get(body.subscription_id);
+    return [sub.status === "canceled", sub.status];
+  });
+
+  // Every event type the emulator sends (README: the clock's table, the API's writes).
+  const sent = [
+    "customer.created", "customer.updated",
+    "subscription.created", "subscription.activated", "subscription.trialing", "subscription.updated",
+    "subscription.past_due", "subscription.paused", "subscription.resumed", "subscription.canceled",
+    "transaction.created", "transaction.billed", "transaction.updated", "transaction.paid",
+    "transaction.completed", "transaction.payment_failed", "transaction.past_due", "transaction.canceled",
+  ];
+  await attempt(`webhooks.unmarshal accepts every event type the emulator sends (${sent.length})`, async () => {
+    const refused = [];
+    for (const type of sent) {
+      const deadline = Date.now() + 5000;
+      while (!unmarshalled.some((u) => u.type === type) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const results = unmarshalled.filter((u) => u.type === type);
+      const bad = results.find((u) => u.error || u.event.eventType !== type || u.event.constructor.name === "GenericEvent");
+      if (results.length === 0) refused.push(`${type} (never delivered)`);
+      else if (bad) refused.push(`${type} (${bad.error?.message ?? bad.event.constructor.name})`);
+    }
+    return [refused.length === 0, refused.join(", ")];
   });
 } finally {
   server.close();

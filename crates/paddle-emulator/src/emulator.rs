@@ -71,6 +71,7 @@ pub(crate) struct Shared {
     pub(crate) config: Config,
     pub(crate) store: Arc<Store>,
     pub(crate) links: Links,
+    pub(crate) invoices: crate::invoices::Invoices,
     pub(crate) calls: CallLog,
     pub(crate) faults: Faults,
     pub(crate) webhooks: Webhooks,
@@ -81,6 +82,7 @@ impl Shared {
     pub(crate) fn reset(&self) {
         self.store.write(|data| *data = Default::default());
         self.links.clear();
+        self.invoices.clear();
         self.calls.clear();
         self.faults.clear();
         self.webhooks.reset();
@@ -131,6 +133,7 @@ impl Emulator {
         }
         let shared = Arc::new(Shared {
             links: Links::new(config.link_ttl, config.origin_str()),
+            invoices: crate::invoices::Invoices::default(),
             calls: CallLog::default(),
             faults: Faults::default(),
             webhooks,
@@ -148,6 +151,7 @@ impl Emulator {
     pub fn router(&self) -> axum::Router {
         crate::api::router(self.shared.clone())
             .merge(crate::portal::router())
+            .merge(crate::invoices::router())
             .merge(crate::control::router())
             .with_state(self.shared.clone())
     }

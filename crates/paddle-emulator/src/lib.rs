@@ -1,20 +1,23 @@
 //! A local, stateful stand-in for Paddle Billing, the backbone of Paddock's local mode
 //! and of its tests.
 //!
-//! It serves Paddle's API (customers, subscriptions, transactions, pausing, customer
-//! portal sessions) with the same paths, bodies, statuses and errors as Paddle's OpenAPI
-//! spec; a customer portal whose one-time links really cancel subscriptions or update
+//! It serves Paddle's API (customers, subscriptions and their writes, transactions and
+//! their invoice PDFs, the catalog, customer portal sessions) with the same paths,
+//! bodies, statuses and errors as Paddle's OpenAPI spec; a customer portal whose one-time links really cancel subscriptions or update
 //! payment methods; signed webhooks delivered in the background with retries (and a
 //! chaos switch); a billing clock that tests move forward, making renewals, dunning,
 //! scheduled changes and trial ends happen with Paddle's events; and control endpoints
 //! under `/_emulator/` for tests.
 //!
 //! # HTTP surface
-//! - Paddle API (needs `Authorization: Bearer <key>`): `GET /customers`,
-//!   `GET /customers/{id}`, `POST /customers/{id}/portal-sessions`, `GET /subscriptions`,
-//!   `GET /subscriptions/{id}`, `POST /subscriptions/{id}/pause`, `GET /transactions`,
-//!   `GET /transactions/{id}`. Any other path is treated as an API call and answers
-//!   Paddle's 404 `not_found`.
+//! - Paddle API (needs `Authorization: Bearer <key>`), 19 of the spec's 79 operations:
+//!   `GET`/`POST /customers`, `GET`/`PATCH /customers/{id}`,
+//!   `POST /customers/{id}/portal-sessions`, `GET /subscriptions`,
+//!   `GET`/`PATCH /subscriptions/{id}`, `POST /subscriptions/{id}/pause`, `/resume`,
+//!   `/cancel`, `/activate`, `GET /transactions`, `GET /transactions/{id}`,
+//!   `GET /transactions/{id}/invoice`, `GET /products[/{id}]`, `GET /prices[/{id}]`. Any
+//!   other path is treated as an API call and answers Paddle's 404 `not_found`.
+//! - Invoice PDFs: `GET /invoices/{token}` (one use, an hour; 410 once used or expired).
 //! - Portal: `GET /portal/cpl_…?action=…&token=…` (one use, TTL; 410 once used or expired)
 //!   and its forms, `POST /portal/cpl_…/actions` (one-time nonces).
 //! - Checkout page: `GET /checkout?email=…&return_url=…`, `POST /checkout`.
@@ -49,6 +52,7 @@ mod config;
 mod control;
 mod emulator;
 mod html;
+mod invoices;
 mod portal;
 mod state;
 mod webhooks;

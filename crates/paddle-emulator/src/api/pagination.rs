@@ -1,4 +1,5 @@
-//! List queries: comma-separated filters, `after` cursors and `per_page`.
+//! List queries: the parameters each operation takes, comma-separated filters,
+//! `order_by` (Paddle's default `id[DESC]`), `after` cursors and `per_page`.
 
 use paddle::Pagination;
 use url::Url;
@@ -16,6 +17,46 @@ pub(crate) struct ListQuery {
     pairs: Vec<(String, String)>,
     after: Option<String>,
     per_page: usize,
+    descending: bool,
+}
+
+/// The query parameters an operation takes, as the spec lists them.
+pub(crate) struct Params {
+    /// Served.
+    pub(crate) served: &'static [&'static str],
+    /// Listed by the spec, not carried out by the emulator yet: refused, never ignored.
+    pub(crate) unimplemented: &'static [&'static str],
+}
+
+impl Params {
+    /// `invalid_field` for each parameter of `raw` that is not served: unknown to the
+    /// spec for this operation, or not implemented by the emulator. A parameter with an
+    /// operator (`billed_at[LT]`) is named by its field.
+    pub(crate) fn check(&self, raw: Option<&str>) -> Result<(), ApiError> {
+        let mut errors = Vec::new();
+        for (key, _) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+            let name = key.split('[').next().unwrap_or_default();
+            let shown: String = key.chars().take(64).collect();
+            if self.served.contains(&name)
+                || errors
+                    .iter()
+                    .any(|e: &paddle::error::FieldError| e.field == shown)
+            {
+                continue;
+            }
+            let message = if self.unimplemented.contains(&name) {
+                "is not implemented by the Paddle emulator"
+            } else {
+                "is not a valid query parameter for this operation"
+            };
+            errors.push(field(shown, message));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid_field(errors))
+        }
+    }
 }
 
 /// One page of matching entities and where the next one starts.
@@ -50,11 +91,44 @@ impl ListQuery {
                 }
             },
         };
-        Ok(Self {
+        let mut query = Self {
             pairs,
             after,
             per_page,
-        })
+            descending: true,
+        };
+        query.descending = query.order_by()?;
+        Ok(query)
+    }
+
+    /// Checks the parameters against `params`, then parses them.
+    pub(crate) fn for_operation(raw: Option<&str>, params: &Params) -> Result<Self, ApiError> {
+        params.check(raw)?;
+        Self::parse(raw)
+    }
+
+    /// Every `key` and `key[OP]` parameter: `(OP or "", value)`, in the query's order.
+    pub(crate) fn with_operators(&self, key: &str) -> Vec<(String, String)> {
+        self.pairs
+            .iter()
+            .filter_map(|(k, v)| {
+                let rest = k.strip_prefix(key)?;
+                let op = if rest.is_empty() {
+                    ""
+                } else {
+                    rest.strip_prefix('[')?.strip_suffix(']')?
+                };
+                Some((op.to_owned(), v.trim().to_owned()))
+            })
+            .collect()
+    }
+
+    /// The first value of `key`, trimmed.
+    pub(crate) fn first(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
     }
 
     /// The comma-separated values of `key` (all occurrences), or `None` if it is absent.
@@ -87,17 +161,21 @@ impl ListQuery {
         Ok(Some(values))
     }
 
-    /// The page after the cursor of `matching` (in id order), and its `meta.pagination`.
+    /// The page after the cursor of `matching` (given in ascending id order) in the
+    /// order `order_by` asks for, and its `meta.pagination`.
     ///
     /// `base` is the absolute URL of the list endpoint, without a query.
-    pub(crate) fn paginate<T>(&self, matching: Vec<(String, T)>, base: &str) -> Paged<T> {
-        self.paginate_ordered(matching, base, false)
+    pub(crate) fn paginate<T>(&self, mut matching: Vec<(String, T)>, base: &str) -> Paged<T> {
+        if self.descending {
+            matching.reverse();
+        }
+        self.paginate_ordered(matching, base, self.descending)
     }
 
-    /// `order_by`: `id[ASC]` or `id[DESC]` (`default_desc` when absent); `true` for DESC.
-    pub(crate) fn descending(&self, default_desc: bool) -> Result<bool, ApiError> {
+    /// `order_by`: `id[ASC]` or `id[DESC]` (Paddle's default); `true` for DESC.
+    fn order_by(&self) -> Result<bool, ApiError> {
         let Some(values) = self.values("order_by") else {
-            return Ok(default_desc);
+            return Ok(true);
         };
         match values.as_slice() {
             [one] if one == "id[ASC]" => Ok(false),
@@ -111,7 +189,7 @@ impl ListQuery {
 
     /// Like [`Self::paginate`]; with `descending`, `matching` comes in descending id
     /// order and the page starts below the cursor.
-    pub(crate) fn paginate_ordered<T>(
+    fn paginate_ordered<T>(
         &self,
         matching: Vec<(String, T)>,
         base: &str,
@@ -177,20 +255,20 @@ mod tests {
     #[test]
     fn pages_follow_the_cursor_until_nothing_is_left() {
         let base = "http://127.0.0.1:3900/customers";
-        let query = ListQuery::parse(Some("per_page=2&email=a@x.com")).unwrap();
+        let query = ListQuery::parse(Some("per_page=2&email=a@x.com&order_by=id[ASC]")).unwrap();
         let first = query.paginate(ids(5), base);
         assert_eq!(first.items, [0, 1]);
         assert!(first.pagination.has_more);
         assert_eq!(first.pagination.estimated_total, Some(5));
         assert_eq!(
             first.pagination.next,
-            "http://127.0.0.1:3900/customers?per_page=2&email=a%40x.com&after=ctm_001"
+            "http://127.0.0.1:3900/customers?per_page=2&email=a%40x.com&order_by=id%5BASC%5D&after=ctm_001"
         );
         let next = Url::parse(&first.pagination.next).unwrap();
         let last = ListQuery::parse(next.query()).unwrap();
         let second = last.paginate(ids(5), base);
         assert_eq!(second.items, [2, 3]);
-        let third = ListQuery::parse(Some("per_page=2&after=ctm_003")).unwrap();
+        let third = ListQuery::parse(Some("per_page=2&after=ctm_003&order_by=id[ASC]")).unwrap();
         let third = third.paginate(ids(5), base);
         assert_eq!(third.items, [4]);
         assert!(!third.pagination.has_more);
@@ -209,6 +287,32 @@ mod tests {
                 "invalid_field"
             );
         }
+    }
+
+    #[test]
+    fn the_default_order_is_id_desc_and_the_cursor_moves_down() {
+        let base = "http://127.0.0.1:3900/customers";
+        let first = ListQuery::parse(Some("per_page=2"))
+            .unwrap()
+            .paginate(ids(5), base);
+        assert_eq!(first.items, [4, 3]);
+        let next = ListQuery::parse(Some("per_page=2&after=ctm_003")).unwrap();
+        assert_eq!(next.paginate(ids(5), base).items, [2, 1]);
+        assert!(ListQuery::parse(Some("order_by=email[ASC]")).is_err());
+    }
+
+    #[test]
+    fn parameters_the_operation_does_not_take_are_invalid_fields() {
+        let params = Params {
+            served: &["after", "status"],
+            unimplemented: &["billed_at"],
+        };
+        assert!(params.check(Some("status=active&after=x")).is_ok());
+        let err = params
+            .check(Some("colour=red&billed_at[LT]=x"))
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_field");
+        assert_eq!(err.field_names(), ["colour", "billed_at[LT]"]);
     }
 
     #[test]

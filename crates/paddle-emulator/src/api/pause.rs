@@ -86,9 +86,9 @@ fn pause(shared: &Shared, id: &str, body: &[u8]) -> Result<Reply, ApiError> {
             "resume_at",
             "must be after the pause takes effect",
         )])),
-        Err(err @ (BillingError::AlreadyCanceled | BillingError::NotActive(_))) => Err(
-            ApiError::bad_request(format!("Subscription {sub_id}: {err}.")),
-        ),
+        Err(err @ (BillingError::AlreadyCanceled | BillingError::NotActive(_))) => {
+            Err(super::subscription_writes::write_error(id, err.into()))
+        }
         Err(err) => {
             tracing::error!(error = &err as &dyn std::error::Error, "pause failed");
             Err(ApiError::internal())

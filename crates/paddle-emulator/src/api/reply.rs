@@ -38,13 +38,24 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, kind: ErrorType, code: &str, detail: impl Into<String>) -> Self {
+        Self::in_area(status, kind, "shared", code, detail)
+    }
+
+    /// An error documented under `errors/{area}/{code}` (Paddle groups codes by entity).
+    fn in_area(
+        status: StatusCode,
+        kind: ErrorType,
+        area: &str,
+        code: &str,
+        detail: impl Into<String>,
+    ) -> Self {
         Self {
             status,
             error: Box::new(PaddleError {
                 kind,
                 code: code.to_owned(),
                 detail: detail.into(),
-                documentation_url: format!("https://developer.paddle.com/errors/shared/{code}"),
+                documentation_url: format!("https://developer.paddle.com/errors/{area}/{code}"),
                 errors: Vec::new(),
             }),
             retry_after: None,
@@ -53,6 +64,39 @@ impl ApiError {
 
     fn request(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
         Self::new(status, ErrorType::RequestError, code, detail)
+    }
+
+    /// A 400 `request_error` of a subscription (`errors/subscriptions/{code}`), such as
+    /// `subscription_must_be_paused`.
+    pub(crate) fn subscription(code: &str, detail: impl Into<String>) -> Self {
+        Self::in_area(
+            StatusCode::BAD_REQUEST,
+            ErrorType::RequestError,
+            "subscriptions",
+            code,
+            detail,
+        )
+    }
+
+    /// 409 `customer_already_exists`, naming the customer that has the address.
+    pub(crate) fn customer_already_exists(existing: &str) -> Self {
+        Self::in_area(
+            StatusCode::CONFLICT,
+            ErrorType::RequestError,
+            "customers",
+            "customer_already_exists",
+            format!("customer email conflicts with customer of id {existing}"),
+        )
+    }
+
+    /// 400 `invalid_field` for query parameters the operation does not take.
+    pub(crate) fn unknown_parameters(names: &[&str]) -> Self {
+        Self::invalid_field(
+            names
+                .iter()
+                .map(|n| field(*n, "is not a valid query parameter for this operation"))
+                .collect(),
+        )
     }
 
     /// 404 `not_found`.

@@ -9,7 +9,7 @@ use axum::response::Response;
 use paddle::{Subscription, SubscriptionId, SubscriptionStatus};
 use serde_json::Value;
 
-use super::pagination::ListQuery;
+use super::pagination::{ListQuery, Params};
 use super::reply::{ApiError, Reply, RequestId, respond};
 use crate::emulator::Shared;
 
@@ -20,7 +20,32 @@ pub(super) fn to_value(shared: &Shared, sub: &Subscription) -> Result<Value, Api
     serde_json::to_value(&sub).map_err(|_| ApiError::internal())
 }
 
-/// `GET /subscriptions`: filters `customer_id`, `id`, `status`, paginated by id.
+/// What `GET /subscriptions` takes: everything the spec lists.
+const LIST: Params = Params {
+    served: &[
+        "after",
+        "per_page",
+        "order_by",
+        "address_id",
+        "collection_mode",
+        "customer_id",
+        "id",
+        "price_id",
+        "scheduled_change_action",
+        "status",
+    ],
+    unimplemented: &[],
+};
+
+/// `GET /subscriptions/{subscription_id}`: `include` is not implemented.
+const ONE: Params = Params {
+    served: &[],
+    unimplemented: &["include"],
+};
+
+/// `GET /subscriptions`: filters `address_id`, `collection_mode`, `customer_id`, `id`,
+/// `price_id`, `scheduled_change_action`, `status`, paginated by id, newest first unless
+/// `order_by=id[ASC]`.
 pub(super) async fn list(
     State(shared): State<Arc<Shared>>,
     Extension(request_id): Extension<RequestId>,
@@ -30,11 +55,18 @@ pub(super) async fn list(
 }
 
 fn list_page(shared: &Shared, raw: Option<&str>) -> Result<Reply, ApiError> {
-    let query = ListQuery::parse(raw)?;
+    let query = ListQuery::for_operation(raw, &LIST)?;
     let all = SubscriptionStatus::ALL.map(SubscriptionStatus::as_str);
     let statuses = query.enum_values("status", &all)?;
+    let modes = query.enum_values("collection_mode", &["automatic", "manual"])?;
+    let actions = query.enum_values("scheduled_change_action", &["cancel", "pause", "resume"])?;
     let customers = query.values("customer_id");
     let ids = query.values("id");
+    let addresses = query.values("address_id");
+    let prices = query.values("price_id");
+    let any = |filter: &Option<Vec<String>>, value: &str| {
+        filter.as_ref().is_none_or(|f| f.iter().any(|v| v == value))
+    };
     let base = format!("{}/subscriptions", shared.config.origin_str());
     let paged = shared.store.read(|data| {
         let matching = data
@@ -54,6 +86,24 @@ fn list_page(shared: &Shared, raw: Option<&str>) -> Result<Reply, ApiError> {
                 ids.as_ref()
                     .is_none_or(|i| i.iter().any(|i| i == s.id.as_str()))
             })
+            .filter(|s| any(&addresses, s.address_id.as_str()))
+            // Every subscription the emulator makes is collected automatically.
+            .filter(|_| any(&modes, "automatic"))
+            .filter(|s| {
+                actions.as_ref().is_none_or(|a| {
+                    s.scheduled_change
+                        .as_ref()
+                        .is_some_and(|c| a.iter().any(|a| a == action_str(c.action)))
+                })
+            })
+            .filter(|s| {
+                prices.as_ref().is_none_or(|p| {
+                    s.items
+                        .raw()
+                        .iter()
+                        .any(|i| p.iter().any(|p| i["price"]["id"] == p.as_str()))
+                })
+            })
             .map(|s| (s.id.to_string(), s))
             .collect();
         let paged = query.paginate(matching, &base);
@@ -65,12 +115,24 @@ fn list_page(shared: &Shared, raw: Option<&str>) -> Result<Reply, ApiError> {
     Ok(Reply::Page(data?, paged.1))
 }
 
+fn action_str(action: paddle::ScheduledChangeAction) -> &'static str {
+    match action {
+        paddle::ScheduledChangeAction::Cancel => "cancel",
+        paddle::ScheduledChangeAction::Pause => "pause",
+        paddle::ScheduledChangeAction::Resume => "resume",
+    }
+}
+
 /// `GET /subscriptions/{subscription_id}`.
 pub(super) async fn get(
     State(shared): State<Arc<Shared>>,
     Extension(request_id): Extension<RequestId>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Response {
+    if let Err(err) = ONE.check(query.as_deref()) {
+        return respond(&request_id, Err(err));
+    }
     let found = SubscriptionId::parse(&id).ok().and_then(|id| {
         shared
             .store

@@ -8,14 +8,97 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use paddle::TransactionId;
 use serde_json::Value;
+use std::cmp::Ordering;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
-use super::pagination::ListQuery;
-use super::reply::{ApiError, Reply, RequestId, respond};
+use super::pagination::{ListQuery, Params};
+use super::reply::{ApiError, Reply, RequestId, field as field_error, respond};
 use crate::emulator::Shared;
 use crate::state::transactions::{Transaction, TransactionStatus};
 
-/// `GET /transactions`: filters `customer_id`, `subscription_id`, `id`, `status`; Paddle's
-/// default order `id[DESC]` (newest first), or `order_by=id[ASC]`.
+/// What `GET /transactions` takes; `include` is not implemented.
+const LIST: Params = Params {
+    served: &[
+        "after",
+        "per_page",
+        "order_by",
+        "collection_mode",
+        "customer_id",
+        "id",
+        "invoice_number",
+        "origin",
+        "status",
+        "subscription_id",
+        "billed_at",
+        "created_at",
+        "updated_at",
+    ],
+    unimplemented: &["include"],
+};
+
+/// A date filter: `field` (equal), `field[LT]`, `[LTE]`, `[GT]`, `[GTE]`.
+struct DateFilter(Vec<(Ordering, bool, OffsetDateTime)>);
+
+impl DateFilter {
+    fn parse(query: &ListQuery, field: &'static str) -> Result<Self, ApiError> {
+        let mut bounds = Vec::new();
+        for (op, value) in query.with_operators(field) {
+            let (ordering, or_equal) = match op.as_str() {
+                "" => (Ordering::Equal, true),
+                "LT" => (Ordering::Less, false),
+                "LTE" => (Ordering::Less, true),
+                "GT" => (Ordering::Greater, false),
+                "GTE" => (Ordering::Greater, true),
+                _ => {
+                    return Err(ApiError::invalid_field(vec![field_error(
+                        format!("{field}[{op}]"),
+                        "the operator must be LT, LTE, GT or GTE",
+                    )]));
+                }
+            };
+            // Paddle's examples omit the offset (`2023-04-18T17:03:26`): that is UTC.
+            let at = OffsetDateTime::parse(&value, &Rfc3339)
+                .or_else(|_| OffsetDateTime::parse(&format!("{value}Z"), &Rfc3339))
+                .map_err(|_| {
+                    ApiError::invalid_field(vec![field_error(
+                        field,
+                        "must be an RFC 3339 date-time",
+                    )])
+                })?;
+            bounds.push((ordering, or_equal, at));
+        }
+        Ok(Self(bounds))
+    }
+
+    fn matches(&self, at: OffsetDateTime) -> bool {
+        self.0.iter().all(|(ordering, or_equal, bound)| {
+            let cmp = at.cmp(bound);
+            cmp == *ordering || (*or_equal && cmp == Ordering::Equal)
+        })
+    }
+}
+
+/// `GET /transactions/{transaction_id}`: `include` is not implemented.
+pub(super) const ONE: Params = Params {
+    served: &[],
+    unimplemented: &["include"],
+};
+
+/// The origins the list filter accepts, in the spec's order.
+const ORIGINS: [&str; 6] = [
+    "api",
+    "subscription_charge",
+    "subscription_payment_method_change",
+    "subscription_recurring",
+    "subscription_update",
+    "web",
+];
+
+/// `GET /transactions`: filters `billed_at`, `created_at`, `updated_at` (each with `[LT]`,
+/// `[LTE]`, `[GT]`, `[GTE]`), `collection_mode`, `customer_id`, `id`, `invoice_number`,
+/// `origin`, `status`, `subscription_id`; Paddle's default order `id[DESC]` (newest
+/// first), or `order_by=id[ASC]`.
 pub(super) async fn list(
     State(shared): State<Arc<Shared>>,
     Extension(request_id): Extension<RequestId>,
@@ -25,30 +108,38 @@ pub(super) async fn list(
 }
 
 fn list_page(shared: &Shared, raw: Option<&str>) -> Result<Reply, ApiError> {
-    let query = ListQuery::parse(raw)?;
+    let query = ListQuery::for_operation(raw, &LIST)?;
     let statuses = query.enum_values("status", &TransactionStatus::FILTER)?;
-    let descending = query.descending(true)?;
+    let modes = query.enum_values("collection_mode", &["automatic", "manual"])?;
+    let origins = query.enum_values("origin", &ORIGINS)?;
+    // The emulator's transactions have no invoice number yet: a filter on one matches none.
+    let invoice_numbers = query.values("invoice_number");
     let customers = query.values("customer_id");
     let subscriptions = query.values("subscription_id");
     let ids = query.values("id");
+    let billed_at = DateFilter::parse(&query, "billed_at")?;
+    let created_at = DateFilter::parse(&query, "created_at")?;
+    let updated_at = DateFilter::parse(&query, "updated_at")?;
     let any = |filter: &Option<Vec<String>>, value: &str| {
         filter.as_ref().is_none_or(|f| f.iter().any(|v| v == value))
     };
     let base = format!("{}/transactions", shared.config.origin_str());
     let (data, pagination) = shared.store.read(|data| {
-        let mut matching: Vec<(String, &Transaction)> = data
+        let matching: Vec<(String, &Transaction)> = data
             .transactions
             .values()
             .filter(|t| any(&statuses, t.status.as_str()))
             .filter(|t| any(&customers, t.customer_id.as_str()))
             .filter(|t| any(&subscriptions, t.subscription_id.as_str()))
             .filter(|t| any(&ids, t.id.as_str()))
+            .filter(|_| any(&modes, "automatic") && any(&origins, "subscription_recurring"))
+            .filter(|_| invoice_numbers.is_none())
+            .filter(|t| billed_at.matches(t.billed_at))
+            .filter(|t| created_at.matches(t.created_at))
+            .filter(|t| updated_at.matches(t.updated_at))
             .map(|t| (t.id.to_string(), t))
             .collect();
-        if descending {
-            matching.reverse();
-        }
-        let paged = query.paginate_ordered(matching, &base, descending);
+        let paged = query.paginate(matching, &base);
         let page: Vec<Value> = paged.items.iter().map(|t| t.to_json()).collect();
         (page, paged.pagination)
     });
@@ -60,7 +151,11 @@ pub(super) async fn get(
     State(shared): State<Arc<Shared>>,
     Extension(request_id): Extension<RequestId>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Response {
+    if let Err(err) = ONE.check(query.as_deref()) {
+        return respond(&request_id, Err(err));
+    }
     let found = TransactionId::parse(&id).ok().and_then(|id| {
         shared
             .store

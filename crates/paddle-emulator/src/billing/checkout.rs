@@ -19,7 +19,7 @@ pub(crate) struct Purchase {
 }
 
 /// The spec's `email` format, loosely: `local@domain`, no spaces, at most 320 characters.
-fn valid_email(email: &str) -> bool {
+pub(crate) fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };

@@ -5,12 +5,14 @@
 //! changes) happen.
 
 mod changes;
-mod checkout;
+pub(crate) mod checkout;
+pub(crate) mod customers;
 mod dunning;
 mod lifecycle;
 mod pause;
 mod renewal;
 mod timeline;
+pub(crate) mod writes;
 
 pub(crate) use changes::{CancelWhen, Change, cancel, update_payment_method};
 pub(crate) use checkout::{checkout, seed};

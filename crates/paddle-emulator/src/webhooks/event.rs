@@ -11,6 +11,7 @@ use crate::state::entities::rfc3339_micros;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EventType {
     CustomerCreated,
+    CustomerUpdated,
     SubscriptionCreated,
     SubscriptionActivated,
     SubscriptionTrialing,
@@ -34,6 +35,7 @@ impl EventType {
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::CustomerCreated => "customer.created",
+            Self::CustomerUpdated => "customer.updated",
             Self::SubscriptionCreated => "subscription.created",
             Self::SubscriptionActivated => "subscription.activated",
             Self::SubscriptionTrialing => "subscription.trialing",

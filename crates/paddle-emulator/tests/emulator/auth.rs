@@ -81,9 +81,9 @@ async fn auth_is_checked_before_anything_else_and_on_unknown_routes() {
     let path = "/customers/ctm_01hv6y1jedq4p1n0yqn5ba3ky4/portal-sessions";
     let answer = app.call(Method::POST, path, None, Some("{not json")).await;
     assert_eq!(answer.code(), "authentication_missing");
-    let answer = app.call(Method::GET, "/products", None, None).await;
+    let answer = app.call(Method::GET, "/discounts", None, None).await;
     assert_eq!(answer.code(), "authentication_missing");
-    let answer = app.get("/products").await;
+    let answer = app.get("/discounts").await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.code(), "not_found");
 }

@@ -36,7 +36,7 @@ async fn walk(app: &TestEmulator, first: &str) -> (Vec<String>, usize) {
 }
 
 #[tokio::test]
-async fn customers_page_by_cursor_in_id_order_without_gaps_or_repeats() {
+async fn customers_page_by_cursor_newest_first_without_gaps_or_repeats() {
     let app = spawn().await;
     let (status, _) = app.control("seed", json!({"customers": 7})).await;
     assert_eq!(status, StatusCode::CREATED);
@@ -45,7 +45,11 @@ async fn customers_page_by_cursor_in_id_order_without_gaps_or_repeats() {
     let mut sorted = seen.clone();
     sorted.sort();
     sorted.dedup();
-    assert_eq!(seen, sorted, "ascending by id, each once");
+    sorted.reverse();
+    assert_eq!(
+        seen, sorted,
+        "descending by id (Paddle's default), each once"
+    );
     assert_eq!(seen.len(), 7);
 
     let first = app.get("/customers?per_page=3").await;

@@ -111,6 +111,14 @@ fn template(path: &str) -> &'static str {
         ["subscriptions"] => "/subscriptions",
         ["subscriptions", _] => "/subscriptions/{subscription_id}",
         ["subscriptions", _, "pause"] => "/subscriptions/{subscription_id}/pause",
+        ["subscriptions", _, "cancel"] => "/subscriptions/{subscription_id}/cancel",
+        ["subscriptions", _, "resume"] => "/subscriptions/{subscription_id}/resume",
+        ["subscriptions", _, "activate"] => "/subscriptions/{subscription_id}/activate",
+        ["products"] => "/products",
+        ["products", _] => "/products/{product_id}",
+        ["prices"] => "/prices",
+        ["prices", _] => "/prices/{price_id}",
+        ["transactions", _, "invoice"] => "/transactions/{transaction_id}/invoice",
         ["transactions"] => "/transactions",
         ["transactions", _] => "/transactions/{transaction_id}",
         _ => "",
@@ -166,6 +174,13 @@ impl TestEmulator {
     pub async fn post(&self, path: &str, body: &str) -> Answer {
         let auth = format!("Bearer {DEFAULT_API_KEY}");
         self.call(Method::POST, path, Some(&auth), Some(body)).await
+    }
+
+    /// `PATCH` with the default API key and a raw body.
+    pub async fn patch(&self, path: &str, body: &str) -> Answer {
+        let auth = format!("Bearer {DEFAULT_API_KEY}");
+        self.call(Method::PATCH, path, Some(&auth), Some(body))
+            .await
     }
 
     /// A control call: `POST /_emulator/{name}` with a JSON body.

@@ -96,9 +96,17 @@ pub fn assert_api_body(template: &str, method: &str, status: u16, body: &Value) 
     } else {
         assert_valid("/components/schemas/error", body);
         let code = body["error"]["code"].as_str().unwrap();
+        // Paddle groups its codes by entity: `errors/shared/not_found`,
+        // `errors/subscriptions/subscription_must_be_paused`, …
+        let area = match code.split('_').next() {
+            Some("subscription") => "subscriptions",
+            Some("customer") => "customers",
+            Some("transaction") => "transactions",
+            _ => "shared",
+        };
         assert_eq!(
             body["error"]["documentation_url"],
-            format!("https://developer.paddle.com/errors/shared/{code}")
+            format!("https://developer.paddle.com/errors/{area}/{code}")
         );
     }
     let request_id = body["meta"]["request_id"].as_str().unwrap_or_default();
