@@ -29,13 +29,14 @@ impl AppState {
         http: reqwest::Client,
         paddle: PaddleHandle,
     ) -> Self {
+        let limits = limits::for_database(&db);
         Self {
             leptos: settings.leptos.clone(),
             db,
             http,
             settings: Arc::new(settings),
             paddle,
-            limits: limits::in_memory(),
+            limits,
         }
     }
 }

@@ -17,6 +17,7 @@ mod dashboard;
 mod db;
 mod http;
 mod http_serve;
+mod instances;
 mod operator_cli;
 mod paddle_mode;
 mod portal;

@@ -9,41 +9,11 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
-
-use super::{LimitStore, Rule, wait_for_room};
+use super::{Counter, Key, LimitStore, Rule, digest, wait_for_room, window_ms};
 
 /// The default cap on keys held at once, across every limit.
 pub const MAX_KEYS: usize = 100_000;
 const SHARDS: usize = 64;
-
-type Key = [u8; 16];
-
-/// Counts of one key: the fixed window it is in, and the one before.
-#[derive(Clone, Copy, Debug, Default)]
-struct Counter {
-    /// Start of the current window, in milliseconds since the store's epoch.
-    start_ms: u64,
-    previous: u32,
-    current: u32,
-}
-
-impl Counter {
-    /// Moves to the window that holds `now_ms`.
-    fn roll(&mut self, now_ms: u64, window_ms: u64) {
-        let start = now_ms - now_ms % window_ms;
-        if start == self.start_ms {
-            return;
-        }
-        self.previous = if start == self.start_ms + window_ms {
-            self.current
-        } else {
-            0
-        };
-        self.current = 0;
-        self.start_ms = start;
-    }
-}
 
 #[derive(Default)]
 struct Shard {
@@ -101,17 +71,6 @@ impl MemoryLimits {
         self.len() == 0
     }
 
-    fn key(rule: &Rule, key: &str) -> Key {
-        let digest = Sha256::new()
-            .chain_update(rule.name.as_bytes())
-            .chain_update([0])
-            .chain_update(key.as_bytes())
-            .finalize();
-        let mut out = [0u8; 16];
-        out.copy_from_slice(&digest[..16]);
-        out
-    }
-
     fn shard(&self, key: &Key) -> &Mutex<Shard> {
         &self.shards[usize::from(key[0]) % SHARDS]
     }
@@ -125,16 +84,10 @@ fn lock(shard: &Mutex<Shard>) -> std::sync::MutexGuard<'_, Shard> {
     shard.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn window_ms(rule: &Rule) -> u64 {
-    u64::try_from(rule.window.as_millis())
-        .unwrap_or(u64::MAX)
-        .max(1)
-}
-
 #[async_trait::async_trait]
 impl LimitStore for MemoryLimits {
     async fn reserve(&self, rule: &Rule, key: &str) -> Result<(), Duration> {
-        let key = Self::key(rule, key);
+        let key = digest(rule, key);
         let (now, window) = (self.now_ms(), window_ms(rule));
         let mut shard = lock(self.shard(&key));
         let counter = shard.counter(key, self.per_shard);
@@ -151,7 +104,7 @@ impl LimitStore for MemoryLimits {
     }
 
     async fn release(&self, rule: &Rule, key: &str) {
-        let key = Self::key(rule, key);
+        let key = digest(rule, key);
         let (now, window) = (self.now_ms(), window_ms(rule));
         let mut shard = lock(self.shard(&key));
         if let Some(counter) = shard.counts.get_mut(&key) {
@@ -165,7 +118,7 @@ impl LimitStore for MemoryLimits {
     }
 
     async fn clear(&self, rule: &Rule, key: &str) {
-        let key = Self::key(rule, key);
+        let key = digest(rule, key);
         lock(self.shard(&key)).counts.remove(&key);
     }
 }

@@ -12,11 +12,15 @@
 //! seconds. No burst of `2 × max` across a window boundary, and two numbers per key.
 
 mod memory;
+mod postgres;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use sha2::{Digest, Sha256};
+
 pub use memory::{MAX_KEYS, MemoryLimits};
+pub use postgres::PgLimits;
 
 /// One limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +55,62 @@ pub type Limits = Arc<dyn LimitStore>;
 /// The in-memory store with its default key cap.
 pub fn in_memory() -> Limits {
     Arc::new(MemoryLimits::new(MAX_KEYS))
+}
+
+/// The store for this database: shared by every instance on Postgres (several app
+/// processes on one database count together), in memory on SQLite (one process).
+pub fn for_database(db: &crate::server::db::Database) -> Limits {
+    match db {
+        crate::server::db::Database::Postgres(pool) => Arc::new(PgLimits::new(pool.clone())),
+        crate::server::db::Database::Sqlite(_) => in_memory(),
+    }
+}
+
+/// A key as stored: 16 bytes of SHA-256 over the limit's name and the key, so an email
+/// is never kept in plain text and every key costs the same.
+pub(crate) type Key = [u8; 16];
+
+pub(crate) fn digest(rule: &Rule, key: &str) -> Key {
+    let digest = Sha256::new()
+        .chain_update(rule.name.as_bytes())
+        .chain_update([0])
+        .chain_update(key.as_bytes())
+        .finalize();
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&digest[..16]);
+    out
+}
+
+pub(crate) fn window_ms(rule: &Rule) -> u64 {
+    u64::try_from(rule.window.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
+}
+
+/// Counts of one key: the fixed window it is in, and the one before.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Counter {
+    /// Start of the current window, in milliseconds since the store's epoch.
+    pub(crate) start_ms: u64,
+    pub(crate) previous: u32,
+    pub(crate) current: u32,
+}
+
+impl Counter {
+    /// Moves to the window that holds `now_ms`.
+    pub(crate) fn roll(&mut self, now_ms: u64, window_ms: u64) {
+        let start = now_ms - now_ms % window_ms;
+        if start == self.start_ms {
+            return;
+        }
+        self.previous = if start == self.start_ms + window_ms {
+            self.current
+        } else {
+            0
+        };
+        self.current = 0;
+        self.start_ms = start;
+    }
 }
 
 /// How long until a sliding window with `previous` and `current` events, `elapsed` into

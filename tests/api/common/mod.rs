@@ -198,6 +198,23 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     serve(listener, settings, db, dir, pg).await
 }
 
+/// A second instance of `first`'s app: its own port, data folder and embedded emulator,
+/// the same database (what several processes behind a load balancer share).
+pub async fn spawn_second(first: &TestApp, extra: &[(&str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a free port");
+    let origin = format!("http://{}", listener.local_addr().expect("local addr"));
+    let mut vars = vec![("PUBLIC_URL", origin.as_str())];
+    vars.extend_from_slice(extra);
+    let settings = settings(dir.path(), &first.database_url, &vars);
+    let db = Database::connect(&settings.database_url)
+        .await
+        .expect("the shared database opens");
+    serve(listener, settings, db, dir, None).await
+}
+
 /// Starts the app with a database that is already built (for example a lazy one that
 /// points at a server that is down).
 pub async fn spawn_with(

@@ -1,0 +1,65 @@
+//! Two app instances on one Postgres: a session made on one works on the other, and the
+//! abuse limits count once for both (the shared limit store). Postgres only: SQLite is
+//! one process, counting in memory.
+
+use crate::common::accounts::{Browser, PASSWORD, unique_email, verified_user};
+use crate::common::portal::subscriber;
+use crate::common::{Backend, TestApp, backends, spawn_app_on, spawn_second};
+
+/// The same browser, pointed at another instance (its cookie, the other origin).
+fn on<'a>(app: &'a TestApp, cookie: &Option<String>) -> Browser<'a> {
+    let mut b = Browser::new(app);
+    b.cookie = cookie.clone();
+    b
+}
+
+async fn statuses(b: &mut Browser<'_>, path: &str, form: &[(&str, &str)], n: usize) -> Vec<u16> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(b.post(path, form).await.status().as_u16());
+    }
+    out
+}
+
+#[tokio::test]
+async fn two_instances_share_sessions_and_count_the_limits_once() {
+    if !backends().iter().any(|b| matches!(b, Backend::Postgres)) {
+        return; // TEST_POSTGRES_URL unset: nothing shared to test
+    }
+    let a = spawn_app_on(Backend::Postgres).await;
+    let b = spawn_second(&a, &[]).await;
+
+    // A session from A works on B; log-out on A ends it on B.
+    let (user, _, _) = subscriber(&a, &unique_email()).await;
+    let cookie = user.cookie.clone();
+    assert_eq!(on(&b, &cookie).get("/dashboard").await.status(), 200);
+
+    // 12 mints, 6 on each, meet one limit of 10 a minute. (B's embedded emulator does not
+    // know A's customer: its mints answer 404, but they count all the same.)
+    let mut on_a = on(&a, &cookie);
+    let mut on_b = on(&b, &cookie);
+    let mut all = statuses(&mut on_a, "/api/portal/session", &[], 6).await;
+    all.extend(statuses(&mut on_b, "/api/portal/session", &[], 6).await);
+    let limited = all.iter().filter(|&&s| s == 429).count();
+    assert_eq!(limited, 2, "{all:?}");
+
+    let res = on_a.post("/api/auth/logout", &[]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(on(&b, &cookie).get("/dashboard").await.status(), 307);
+
+    // 12 failed log-ins for one account, 6 on each, meet one limit of 10.
+    let email = unique_email();
+    verified_user(&a, &email).await;
+    let wrong = [("email", email.as_str()), ("password", "not the password")];
+    let mut all = statuses(&mut Browser::new(&a), "/api/auth/login", &wrong, 6).await;
+    all.extend(statuses(&mut Browser::new(&b), "/api/auth/login", &wrong, 6).await);
+    assert_eq!(all.iter().filter(|&&s| s == 401).count(), 10, "{all:?}");
+    assert_eq!(all.iter().filter(|&&s| s == 429).count(), 2, "{all:?}");
+    let right = [("email", email.as_str()), ("password", PASSWORD)];
+    let res = Browser::new(&b).post("/api/auth/login", &right).await;
+    assert_eq!(
+        res.status(),
+        429,
+        "the account stays limited on either instance"
+    );
+}
