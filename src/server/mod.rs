@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod billing;
 pub mod db;
 pub mod http;
+pub mod jobs;
 pub mod limits;
 pub mod operator;
 pub mod paddle;

@@ -63,3 +63,67 @@ async fn two_instances_share_sessions_and_count_the_limits_once() {
         "the account stays limited on either instance"
     );
 }
+
+#[tokio::test]
+async fn a_webhook_delivered_to_both_instances_at_once_is_applied_once() {
+    if !backends().iter().any(|b| matches!(b, Backend::Postgres)) {
+        return;
+    }
+    use crate::common::webhooks::{T1, bytes, envelope, event_count, fresh_id, subscription_data};
+    let a = std::sync::Arc::new(spawn_app_on(Backend::Postgres).await);
+    let b = std::sync::Arc::new(spawn_second(&a, &[]).await);
+    let (sub, ctm) = (fresh_id("sub"), fresh_id("ctm"));
+    let body = bytes(&envelope(
+        "subscription.created",
+        &fresh_id("evt"),
+        T1,
+        subscription_data(&sub, &ctm, "active"),
+    ));
+    // Each instance has its own secret here (local mode generates one per start).
+    let tasks: Vec<_> = (0..10)
+        .flat_map(|_| [a.clone(), b.clone()])
+        .map(|app| {
+            let body = body.clone();
+            tokio::spawn(async move { app.post_webhook(&body, &app.webhook_secret).await.status() })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.expect("task"), 200);
+    }
+    assert_eq!(event_count(&a.db).await, 1, "stored once");
+    let rows = crate::common::webhooks::subscriptions(&b.db, &ctm).await;
+    assert_eq!(rows.len(), 1, "applied once");
+}
+
+#[tokio::test]
+async fn a_periodic_job_runs_once_a_period_across_instances() {
+    use paddock::server::db::Database;
+    use paddock::server::db::jobs::claim;
+    use std::time::Duration;
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        let url = secrecy::SecretString::from(app.database_url.clone());
+        let other = Database::connect(&url).await.expect("a second pool");
+        let hour = Duration::from_secs(3600);
+        let tasks: Vec<_> = (0..10)
+            .flat_map(|_| [app.db.clone(), other.clone()])
+            .map(|db| tokio::spawn(async move { claim(&db, "test_job", hour).await }))
+            .collect();
+        let mut claimed = 0;
+        for t in tasks {
+            claimed += usize::from(t.await.expect("task").expect("claim"));
+        }
+        assert_eq!(claimed, 1, "{backend:?}: one run this hour");
+        // The app's own session sweep claimed its hour at start: no second run now.
+        assert!(!claim(&other, "session_sweep", hour).await.expect("claim"));
+        // A job with a shorter period is claimed again once its period has passed.
+        let second = Duration::from_secs(1);
+        assert!(claim(&other, "tick", second).await.expect("claim"));
+        assert!(!claim(&app.db, "tick", second).await.expect("claim"));
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        assert!(
+            claim(&app.db, "tick", second).await.expect("claim"),
+            "{backend:?}"
+        );
+    }
+}

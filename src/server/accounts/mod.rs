@@ -60,17 +60,13 @@ fn by_address(rule: Rule, address: &str) -> (Rule, String) {
     (rule, format!("address:{address}"))
 }
 
-/// Deletes expired unverified accounts now and then every `every`, for good.
+/// Deletes expired unverified accounts every `every`, once a period across instances.
 pub fn spawn_unverified_sweep(db: crate::server::db::Database, every: Duration) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        loop {
-            tick.tick().await;
-            match users::delete_expired_unverified(&db, unverified_cutoff()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(deleted = n, "expired unverified accounts deleted"),
-                Err(e) => tracing::error!(error = %e, "unverified-account sweep failed"),
-            }
+    crate::server::jobs::spawn_periodic(db, "unverified_sweep", every, |db| async move {
+        match users::delete_expired_unverified(&db, unverified_cutoff()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "expired unverified accounts deleted"),
+            Err(e) => tracing::error!(error = %e, "unverified-account sweep failed"),
         }
     });
 }

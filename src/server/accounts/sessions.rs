@@ -162,13 +162,17 @@ impl ExpiredDeletion for Store {
     }
 }
 
-/// Start-up: migrates the store and starts deleting expired sessions every hour.
+/// Start-up: migrates the store and deletes expired sessions every hour, once an hour
+/// across instances.
 pub async fn start(db: &Database) -> Result<(), sqlx::Error> {
     let store = Store::new(db);
     store.migrate().await?;
-    tokio::spawn(async move {
-        if let Err(e) = store.continuously_delete_expired(SWEEP_EVERY).await {
-            tracing::error!(error = %e, "expired-session cleanup stopped");
+    crate::server::jobs::spawn_periodic(db.clone(), "session_sweep", SWEEP_EVERY, move |_| {
+        let store = store.clone();
+        async move {
+            if let Err(e) = store.delete_expired().await {
+                tracing::error!(error = %e, "expired-session cleanup failed");
+            }
         }
     });
     Ok(())

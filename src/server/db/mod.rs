@@ -13,6 +13,8 @@ use sqlx::sqlite::{
 
 pub mod audit;
 pub mod events;
+pub mod jobs;
+pub mod limit_counts;
 pub mod mirror;
 pub mod snapshot;
 pub mod tokens;

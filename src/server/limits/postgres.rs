@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sqlx::PgPool;
 
 use super::{Counter, LimitStore, Rule, digest, wait_for_room, window_ms};
+use crate::server::db::limit_counts::{self, Counts};
 
 /// How often a reservation also deletes expired rows (one in this many).
 const SWEEP_EVERY: u64 = 512;
@@ -32,24 +33,11 @@ impl PgLimits {
         key: &[u8],
     ) -> Result<Result<(), Duration>, sqlx::Error> {
         let (now, window) = (now_ms(), window_ms(rule));
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO limit_counts (key, window_start, previous, current, expires_at) \
-             VALUES ($1, 0, 0, 0, 0) ON CONFLICT (key) DO NOTHING",
-        )
-        .bind(key)
-        .execute(&mut *tx)
-        .await?;
-        let (start, previous, current): (i64, i32, i32) = sqlx::query_as(
-            "SELECT window_start, previous, current FROM limit_counts WHERE key = $1 FOR UPDATE",
-        )
-        .bind(key)
-        .fetch_one(&mut *tx)
-        .await?;
+        let (mut tx, stored) = limit_counts::lock(&self.pool, key).await?;
         let mut counter = Counter {
-            start_ms: u64::try_from(start).unwrap_or(0),
-            previous: u32::try_from(previous).unwrap_or(0),
-            current: u32::try_from(current).unwrap_or(0),
+            start_ms: u64::try_from(stored.window_start).unwrap_or(0),
+            previous: u32::try_from(stored.previous).unwrap_or(0),
+            current: u32::try_from(stored.current).unwrap_or(0),
         };
         counter.roll(now, window);
         let elapsed = Duration::from_millis(now.saturating_sub(counter.start_ms));
@@ -63,44 +51,24 @@ impl PgLimits {
         if verdict.is_none() {
             counter.current += 1;
         }
-        store(&mut tx, key, &counter, window).await?;
+        let as_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        let counts = Counts {
+            window_start: as_i64(counter.start_ms),
+            previous: i32::try_from(counter.previous).unwrap_or(i32::MAX),
+            current: i32::try_from(counter.current).unwrap_or(i32::MAX),
+        };
+        let expires_at = as_i64(counter.start_ms.saturating_add(window.saturating_mul(2)));
+        limit_counts::store(&mut tx, key, &counts, expires_at).await?;
         tx.commit().await?;
         Ok(verdict.map_or(Ok(()), Err))
     }
 
     async fn sweep(&self) {
         let now = i64::try_from(now_ms()).unwrap_or(i64::MAX);
-        let deleted = sqlx::query("DELETE FROM limit_counts WHERE expires_at < $1")
-            .bind(now)
-            .execute(&self.pool)
-            .await;
-        if let Err(e) = deleted {
+        if let Err(e) = limit_counts::sweep(&self.pool, now).await {
             tracing::warn!(error = %e, "limits: deleting expired counts failed");
         }
     }
-}
-
-async fn store(
-    tx: &mut sqlx::PgConnection,
-    key: &[u8],
-    counter: &Counter,
-    window: u64,
-) -> Result<(), sqlx::Error> {
-    let as_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-    sqlx::query(
-        "UPDATE limit_counts SET window_start = $2, previous = $3, current = $4, \
-         expires_at = $5 WHERE key = $1",
-    )
-    .bind(key)
-    .bind(as_i64(counter.start_ms))
-    .bind(i32::try_from(counter.previous).unwrap_or(i32::MAX))
-    .bind(i32::try_from(counter.current).unwrap_or(i32::MAX))
-    .bind(as_i64(
-        counter.start_ms.saturating_add(window.saturating_mul(2)),
-    ))
-    .execute(tx)
-    .await
-    .map(drop)
 }
 
 fn now_ms() -> u64 {
@@ -130,25 +98,13 @@ impl LimitStore for PgLimits {
     }
 
     async fn release(&self, rule: &Rule, key: &str) {
-        let released = sqlx::query(
-            "UPDATE limit_counts SET \
-             previous = CASE WHEN current = 0 THEN GREATEST(previous - 1, 0) ELSE previous END, \
-             current = GREATEST(current - 1, 0) WHERE key = $1",
-        )
-        .bind(&digest(rule, key)[..])
-        .execute(&self.pool)
-        .await;
-        if let Err(e) = released {
+        if let Err(e) = limit_counts::release(&self.pool, &digest(rule, key)).await {
             tracing::warn!(error = %e, limit = rule.name, "limits: giving a slot back failed");
         }
     }
 
     async fn clear(&self, rule: &Rule, key: &str) {
-        let cleared = sqlx::query("DELETE FROM limit_counts WHERE key = $1")
-            .bind(&digest(rule, key)[..])
-            .execute(&self.pool)
-            .await;
-        if let Err(e) = cleared {
+        if let Err(e) = limit_counts::clear(&self.pool, &digest(rule, key)).await {
             tracing::warn!(error = %e, limit = rule.name, "limits: clearing a key failed");
         }
     }
