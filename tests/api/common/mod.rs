@@ -182,13 +182,7 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (url, pg) = fresh_database(backend, dir.path()).await;
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind a free port");
-    let origin = format!("http://{}", listener.local_addr().expect("local addr"));
-    let mut vars = vec![("PUBLIC_URL", origin.as_str())];
-    vars.extend_from_slice(extra);
-    let settings = settings(dir.path(), &url, &vars);
+    let (listener, settings) = listen(dir.path(), &url, extra).await;
     let db = Database::connect(&settings.database_url)
         .await
         .expect("database opens and migrates");
@@ -198,17 +192,26 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     serve(listener, settings, db, dir, pg).await
 }
 
-/// A second instance of `first`'s app: its own port, data folder and embedded emulator,
-/// the same database (what several processes behind a load balancer share).
-pub async fn spawn_second(first: &TestApp, extra: &[(&str, &str)]) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// A free loopback port, and settings whose `PUBLIC_URL` is that port's origin.
+async fn listen(
+    dir: &std::path::Path,
+    database_url: &str,
+    extra: &[(&str, &str)],
+) -> (TcpListener, Settings) {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a free port");
     let origin = format!("http://{}", listener.local_addr().expect("local addr"));
     let mut vars = vec![("PUBLIC_URL", origin.as_str())];
     vars.extend_from_slice(extra);
-    let settings = settings(dir.path(), &first.database_url, &vars);
+    (listener, settings(dir, database_url, &vars))
+}
+
+/// A second instance of `first`'s app: its own port, data folder and embedded emulator,
+/// the same database (what several processes behind a load balancer share).
+pub async fn spawn_second(first: &TestApp, extra: &[(&str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (listener, settings) = listen(dir.path(), &first.database_url, extra).await;
     let db = Database::connect(&settings.database_url)
         .await
         .expect("the shared database opens");
