@@ -114,7 +114,7 @@ impl Settings {
         let paddle = PaddleSettings::from_source(src, &data_dir)?;
         let accounts = AccountSettings::from_source(src, &data_dir)?;
         let http = ServeSettings::from_source(src)?;
-        if !paddle.is_local() && accounts.smtp_url.is_none() {
+        if paddle.is_live() && accounts.smtp_url.is_none() {
             // The outbox and /dev/mail would hand anyone every verification link, and a
             // verified email is what unlocks a customer's billing portal.
             return Err(SettingsError::new(

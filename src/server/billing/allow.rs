@@ -1,5 +1,5 @@
 //! The allowlist every portal URL passes before it leaves the server: https on the
-//! environment's portal host (live), or the embedded emulator's origin (local).
+//! environment's portal host (live), or the emulator's origin (embedded or standalone).
 
 use url::Url;
 
@@ -19,7 +19,9 @@ impl PortalOrigin {
     pub fn for_mode(mode: &PaddleMode, emulator_origin: Option<&Url>) -> Option<Self> {
         match mode {
             PaddleMode::Live(live) => Some(Self::Https(live.environment.portal_host())),
-            PaddleMode::Local(_) => emulator_origin.cloned().map(Self::Emulator),
+            PaddleMode::Local(_) | PaddleMode::Remote(_) => {
+                emulator_origin.cloned().map(Self::Emulator)
+            }
         }
     }
 

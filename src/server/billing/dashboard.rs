@@ -38,12 +38,12 @@ pub async fn load(state: &AppState, user: &User) -> BillingView {
     }
 }
 
-/// Where to buy a first subscription: the emulator's checkout in local mode (it returns
+/// Where to buy a first subscription: the emulator's checkout (embedded or standalone; it returns
 /// to the dashboard), `PADDLE_CHECKOUT_URL` in live mode.
 fn checkout_url(state: &AppState, email: &str) -> Option<String> {
     match &state.settings.paddle.mode {
         PaddleMode::Live(live) => live.checkout_url.as_ref().map(ToString::to_string),
-        PaddleMode::Local(_) => {
+        PaddleMode::Local(_) | PaddleMode::Remote(_) => {
             let mut url = state
                 .paddle
                 .emulator_origin

@@ -46,7 +46,11 @@ pub async fn run(settings: &Settings, args: &PortalSessionArgs) -> Result<(), Po
     let subscriptions = subscription_ids(&args.subscriptions)?;
     let http = crate::server::state::http_client_with(settings.paddle.timeout)?;
     let client = client_only(settings, &http).await?;
-    let origin = PortalOrigin::for_mode(&settings.paddle.mode, Some(client.base_url()));
+    let emulator = match &settings.paddle.mode {
+        crate::server::paddle::PaddleMode::Remote(remote) => &remote.portal_origin,
+        _ => client.base_url(),
+    };
+    let origin = PortalOrigin::for_mode(&settings.paddle.mode, Some(emulator));
     let db = Database::connect(&settings.database_url).await?;
     let operator = Operator {
         db: &db,

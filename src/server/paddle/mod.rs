@@ -12,7 +12,9 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use url::Url;
 
-pub use settings::{LivePaddle, LocalPaddle, PaddleEnvironment, PaddleMode, PaddleSettings};
+pub use settings::{
+    LivePaddle, LocalPaddle, PaddleEnvironment, PaddleMode, PaddleSettings, RemotePaddle,
+};
 
 use crate::server::settings::Settings;
 
@@ -46,7 +48,8 @@ pub struct PaddleHandle {
     pub client: paddle::Client,
     /// Secrets a webhook signature may match (`PADDLE_WEBHOOK_SECRETS`, or the generated one).
     pub webhook_secrets: Arc<[SecretString]>,
-    /// The embedded emulator's origin, in local mode (for its checkout page).
+    /// The emulator's origin, embedded (local mode) or standalone (`PADDLE_API_URL`): its
+    /// portal links' only allowed origin and its checkout page.
     pub emulator_origin: Option<Url>,
 }
 
@@ -95,8 +98,31 @@ pub async fn start(
                 emulator: None,
             })
         }
+        PaddleMode::Remote(remote) => {
+            let client = remote_client(remote, http)?;
+            tracing::warn!(api = %remote.api_url, portal = %remote.portal_origin, "REMOTE MODE: Paddle is the Paddle-compatible API at PADDLE_API_URL");
+            Ok(PaddleRuntime {
+                handle: PaddleHandle {
+                    client,
+                    webhook_secrets: settings.paddle.webhook_secrets.clone().into(),
+                    emulator_origin: Some(remote.portal_origin.clone()),
+                },
+                emulator: None,
+            })
+        }
         PaddleMode::Local(local) => start_local(settings, local, http).await,
     }
+}
+
+fn remote_client(
+    remote: &RemotePaddle,
+    http: &reqwest::Client,
+) -> Result<paddle::Client, PaddleStartError> {
+    Ok(paddle::Client::new(
+        http.clone(),
+        remote.api_url.clone(),
+        remote.api_key.clone(),
+    )?)
 }
 
 async fn start_local(
@@ -189,6 +215,7 @@ pub async fn client_only(
                 live.api_key.clone(),
             )?)
         }
+        PaddleMode::Remote(remote) => remote_client(remote, http),
         PaddleMode::Local(local) => {
             let addr = local.emulator_addr;
             let probe = tokio::time::timeout(

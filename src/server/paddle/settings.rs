@@ -64,10 +64,26 @@ pub struct LivePaddle {
     pub checkout_url: Option<url::Url>,
 }
 
-/// Local emulator or real Paddle; decided by whether `PADDLE_API_KEY` is set.
+/// A Paddle-compatible API at a URL of your choice: the standalone `paddle-emulator`
+/// shared by several app instances, or a staging double. Not real money: the local mail
+/// outbox stays allowed, as in local mode.
+#[derive(Clone)]
+pub struct RemotePaddle {
+    /// `PADDLE_API_URL`: the API's base URL.
+    pub api_url: url::Url,
+    /// `PADDLE_API_KEY`: the key that API accepts.
+    pub api_key: SecretString,
+    /// `PADDLE_PORTAL_ORIGIN`: the only origin portal links may point at (default: the
+    /// API URL's origin, where the standalone emulator serves its portal and checkout).
+    pub portal_origin: url::Url,
+}
+
+/// Which Paddle: the embedded emulator (no `PADDLE_API_KEY`), another Paddle-compatible
+/// API (`PADDLE_API_URL` with a key), or the real one (a key and `PADDLE_ENV`).
 #[derive(Clone)]
 pub enum PaddleMode {
     Local(LocalPaddle),
+    Remote(RemotePaddle),
     Live(LivePaddle),
 }
 
@@ -103,8 +119,17 @@ impl PaddleSettings {
     /// Reads the `PADDLE_*` variables; `data_dir` holds the emulator's state by default.
     pub fn from_source(src: &dyn Source, data_dir: &Path) -> Result<Self, SettingsError> {
         let webhook_secrets = secrets_list(src.get("PADDLE_WEBHOOK_SECRETS"));
-        let mode = match src.get("PADDLE_API_KEY") {
-            Some(key) => {
+        let mode = match (src.get("PADDLE_API_URL"), src.get("PADDLE_API_KEY")) {
+            (Some(url), key) => {
+                if webhook_secrets.is_empty() {
+                    return Err(SettingsError::new(
+                        "PADDLE_WEBHOOK_SECRETS",
+                        "required with PADDLE_API_URL: the secret that API signs its webhooks with",
+                    ));
+                }
+                PaddleMode::Remote(remote(src, &url, key)?)
+            }
+            (None, Some(key)) => {
                 let environment = parse_environment(src.get("PADDLE_ENV"))?;
                 check_key_matches(&key, environment)?;
                 if webhook_secrets.is_empty() {
@@ -119,7 +144,7 @@ impl PaddleSettings {
                     checkout_url: checkout_url(src.get("PADDLE_CHECKOUT_URL"))?,
                 })
             }
-            None => {
+            (None, None) => {
                 if let Some(env) = src.get("PADDLE_ENV").filter(|e| e != "local") {
                     return Err(SettingsError::new(
                         "PADDLE_ENV",
@@ -143,13 +168,75 @@ impl PaddleSettings {
     pub fn describe(&self) -> String {
         match &self.mode {
             PaddleMode::Local(l) => format!("local emulator on {}", l.emulator_addr),
+            PaddleMode::Remote(r) => format!("Paddle-compatible API at {}", r.api_url),
             PaddleMode::Live(l) => format!("live {}", l.environment.name()),
         }
     }
 
+    /// The embedded emulator.
     pub fn is_local(&self) -> bool {
         matches!(self.mode, PaddleMode::Local(_))
     }
+
+    /// Real Paddle (sandbox or production): real customers, real mail needed.
+    pub fn is_live(&self) -> bool {
+        matches!(self.mode, PaddleMode::Live(_))
+    }
+}
+
+fn remote(src: &dyn Source, raw: &str, key: Option<String>) -> Result<RemotePaddle, SettingsError> {
+    let Some(key) = key else {
+        return Err(SettingsError::new(
+            "PADDLE_API_KEY",
+            "required with PADDLE_API_URL: a key that API accepts",
+        ));
+    };
+    if let Some(env) = src.get("PADDLE_ENV") {
+        return Err(SettingsError::new(
+            "PADDLE_ENV",
+            format!("`{env}` is for the real Paddle; leave it unset with PADDLE_API_URL"),
+        ));
+    }
+    let api_url = plain_http_url("PADDLE_API_URL", raw)?;
+    if api_url
+        .host_str()
+        .is_some_and(|h| h == "paddle.com" || h.ends_with(".paddle.com"))
+    {
+        // Real Paddle needs real mail and the environment's portal host: live mode.
+        return Err(SettingsError::new(
+            "PADDLE_API_URL",
+            "is the real Paddle: set PADDLE_ENV (sandbox or production) instead",
+        ));
+    }
+    let portal_origin = match src.get("PADDLE_PORTAL_ORIGIN") {
+        Some(raw) => plain_http_url("PADDLE_PORTAL_ORIGIN", &raw)?,
+        None => api_url.clone(),
+    };
+    let portal_origin = url::Url::parse(&portal_origin.origin().ascii_serialization())
+        .map_err(|_| SettingsError::new("PADDLE_PORTAL_ORIGIN", "must have a host"))?;
+    Ok(RemotePaddle {
+        api_url,
+        api_key: SecretString::from(key),
+        portal_origin,
+    })
+}
+
+/// An absolute `http(s)` URL with a host and no credentials, query or fragment.
+fn plain_http_url(var: &'static str, raw: &str) -> Result<url::Url, SettingsError> {
+    let bad = || {
+        SettingsError::new(
+            var,
+            "must be an absolute http(s) URL without credentials, query or fragment, e.g. http://10.0.0.5:3900",
+        )
+    };
+    let url = url::Url::parse(raw.trim()).map_err(|_| bad())?;
+    let plain = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if plain { Ok(url) } else { Err(bad()) }
 }
 
 fn local(src: &dyn Source, data_dir: &Path) -> Result<LocalPaddle, SettingsError> {

@@ -151,7 +151,7 @@ fn a_checkout_url_must_be_https() {
     };
     let checkout = |s: PaddleSettings| match s.mode {
         PaddleMode::Live(live) => live.checkout_url.map(|u| u.to_string()),
-        PaddleMode::Local(_) => panic!("live mode"),
+        PaddleMode::Local(_) | PaddleMode::Remote(_) => panic!("live mode"),
     };
     assert_eq!(checkout(load(&live).expect("loads")), None);
     assert_eq!(
@@ -165,5 +165,69 @@ fn a_checkout_url_must_be_https() {
     ] {
         let err = with(bad).expect_err(bad);
         assert_eq!(err.var, "PADDLE_CHECKOUT_URL", "{bad}");
+    }
+}
+
+#[test]
+fn an_api_url_selects_a_standalone_emulator_with_its_key_secret_and_portal_origin() {
+    let s = load(&[
+        ("PADDLE_API_URL", "http://10.0.0.5:3900"),
+        ("PADDLE_API_KEY", "emulator_key"),
+        ("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_shared"),
+    ])
+    .expect("loads");
+    let PaddleMode::Remote(remote) = &s.mode else {
+        panic!("remote mode")
+    };
+    assert_eq!(remote.api_url.as_str(), "http://10.0.0.5:3900/");
+    assert_eq!(remote.api_key.expose_secret(), "emulator_key");
+    // By default portal links may point only at the API's own origin.
+    assert_eq!(remote.portal_origin.as_str(), "http://10.0.0.5:3900/");
+    assert_eq!(first_secret(&s.webhook_secrets), Some("pdl_ntfset_shared"));
+    assert!(!s.is_local() && !s.is_live());
+
+    let s = load(&[
+        ("PADDLE_API_URL", "http://10.0.0.5:3900"),
+        ("PADDLE_API_KEY", "emulator_key"),
+        ("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_shared"),
+        ("PADDLE_PORTAL_ORIGIN", "https://portal.staging.example/some/path"),
+    ])
+    .expect("loads");
+    let PaddleMode::Remote(remote) = &s.mode else {
+        panic!("remote mode")
+    };
+    assert_eq!(remote.portal_origin.as_str(), "https://portal.staging.example/");
+}
+
+#[test]
+fn an_api_url_needs_a_key_and_a_secret_and_refuses_real_paddle_or_odd_urls() {
+    let url = ("PADDLE_API_URL", "http://10.0.0.5:3900");
+    let key = ("PADDLE_API_KEY", "emulator_key");
+    let secret = ("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_shared");
+    let cases: [(&[(&str, &str)], &str); 7] = [
+        (&[url, secret], "PADDLE_API_KEY"),
+        (&[url, key], "PADDLE_WEBHOOK_SECRETS"),
+        (&[url, key, secret, ("PADDLE_ENV", "sandbox")], "PADDLE_ENV"),
+        (
+            &[("PADDLE_API_URL", "https://sandbox-api.paddle.com"), key, secret],
+            "PADDLE_API_URL",
+        ),
+        (&[("PADDLE_API_URL", "10.0.0.5:3900"), key, secret], "PADDLE_API_URL"),
+        (
+            &[("PADDLE_API_URL", "http://user:pw@10.0.0.5:3900"), key, secret],
+            "PADDLE_API_URL",
+        ),
+        (
+            &[url, key, secret, ("PADDLE_PORTAL_ORIGIN", "javascript:alert(1)")],
+            "PADDLE_PORTAL_ORIGIN",
+        ),
+    ];
+    for (pairs, var) in cases {
+        let map: HashMap<&str, &str> = pairs.iter().copied().collect();
+        let err = match PaddleSettings::from_source(&map, Path::new("/srv/data")) {
+            Ok(_) => panic!("{pairs:?} loaded"),
+            Err(e) => e,
+        };
+        assert_eq!(err.var, var, "{pairs:?}: {err}");
     }
 }

@@ -50,11 +50,12 @@ pub struct Cli {
     #[arg(long, env = "PADDLE_EMULATOR_EPHEMERAL")]
     pub ephemeral: bool,
 
-    /// Webhook destination URL (more can be added at run time: POST /_emulator/destinations).
-    #[arg(long, env = "PADDLE_EMULATOR_WEBHOOK_URL")]
-    pub webhook_url: Option<Url>,
+    /// Webhook destination URL; repeat for several apps (env: comma-separated). Each
+    /// gets every event; more can be added at run time: POST /_emulator/destinations.
+    #[arg(long, env = "PADDLE_EMULATOR_WEBHOOK_URL", value_delimiter = ',')]
+    pub webhook_url: Vec<Url>,
 
-    /// Secret the --webhook-url deliveries are signed with.
+    /// Secret every --webhook-url delivery is signed with.
     #[arg(
         long,
         env = "PADDLE_EMULATOR_WEBHOOK_SECRET",
@@ -151,11 +152,53 @@ impl Cli {
 
     /// Whether a --webhook-url is signed with the built-in local secret (then it is printed).
     pub fn uses_default_webhook_secret(&self) -> bool {
-        self.webhook_url.is_some() && self.webhook_secret == DEFAULT_WEBHOOK_SECRET
+        !self.webhook_url.is_empty() && self.webhook_secret == DEFAULT_WEBHOOK_SECRET
     }
 
     /// Whether the built-in local key is the one in use (then it is printed).
     pub fn uses_default_key(&self) -> bool {
         self.api_keys.is_empty() || self.api_keys.iter().any(|k| k == DEFAULT_API_KEY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Cli;
+
+    #[test]
+    fn every_webhook_url_becomes_a_destination_signed_with_the_secret() {
+        let cli = Cli::try_parse_from([
+            "paddle-emulator",
+            "--webhook-url",
+            "http://10.0.0.1:3000/webhooks/paddle",
+            "--webhook-url",
+            "http://10.0.0.2:3000/webhooks/paddle",
+            "--webhook-secret",
+            "pdl_ntfset_01shared",
+        ])
+        .expect("parses");
+        let config = cli.config().expect("config");
+        let urls: Vec<&str> = config
+            .webhook_destinations
+            .iter()
+            .map(|d| d.url.as_str())
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                "http://10.0.0.1:3000/webhooks/paddle",
+                "http://10.0.0.2:3000/webhooks/paddle"
+            ]
+        );
+        use secrecy::ExposeSecret;
+        assert!(
+            config
+                .webhook_destinations
+                .iter()
+                .all(|d| d.secret.expose_secret() == "pdl_ntfset_01shared")
+        );
+        assert!(!cli.uses_default_webhook_secret());
     }
 }
