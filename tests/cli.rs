@@ -136,6 +136,56 @@ fn a_sqlite_url_without_mode_creates_its_file_and_serves() {
     assert!(status.starts_with("HTTP/1.1 200"), "{status}");
 }
 
+#[test]
+fn a_second_server_on_the_same_sqlite_file_stops_with_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let mut first = paddock()
+        .current_dir(dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("PADDLE_EMULATOR_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .env("NO_COLOR", "1")
+        .spawn()
+        .expect("starts");
+    let mut lines = BufReader::new(first.stdout.take().expect("stdout")).lines();
+    let started = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line.contains("Paddock is running"));
+    // Same data folder (so the same ./data/paddock.db), other ports.
+    let second = started.then(|| {
+        let mut second = paddock()
+            .current_dir(dir.path())
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port()))
+            .env("PADDLE_EMULATOR_ADDR", "127.0.0.1:0")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        // Without the check it would serve forever: give it 20 s to give up.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while second.try_wait().expect("wait").is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = second.kill();
+        second.wait_with_output().expect("output")
+    });
+    let still_serving = started.then(|| raw_get(port, "/readyz", "cli-second"));
+    drop(lines);
+    let _ = first.kill();
+    let _ = first.wait();
+    assert!(started, "the first server started");
+    let second = second.expect("second ran");
+    assert!(!second.status.success(), "the second server must not start");
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("already serving"), "{stderr}");
+    assert!(stderr.contains("Postgres"), "says what to do instead: {stderr}");
+    let status = still_serving.unwrap_or_default();
+    assert!(status.starts_with("HTTP/1.1 200"), "the first keeps serving: {status}");
+}
+
 /// A bare HTTP/1.1 GET; returns the status line.
 fn raw_get(port: u16, path: &str, request_id: &str) -> String {
     use std::io::Write;

@@ -48,6 +48,8 @@ pub enum StartupError {
 /// and serves until SIGINT/SIGTERM; then finishes in-flight requests and saves state.
 pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     tracing::info!(database = settings.database_kind(), data_dir = %settings.data_dir.display(), "starting");
+    // Before anything is opened: a second server on one SQLite file stops here.
+    let _serving = crate::server::db::ServeLock::take(&settings.database_url)?;
     let db = Database::connect(&settings.database_url).await?;
     crate::server::accounts::sessions::start(&db)
         .await

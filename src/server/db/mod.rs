@@ -16,9 +16,12 @@ pub mod events;
 pub mod jobs;
 pub mod limit_counts;
 pub mod mirror;
+mod serve_lock;
 pub mod snapshot;
 pub mod tokens;
 pub mod users;
+
+pub use serve_lock::ServeLock;
 
 /// Runs one query expression on whichever pool `$db` holds; the SQL (with `$1`
 /// placeholders) is written once and must be valid on both backends.
@@ -57,6 +60,10 @@ pub enum DbError {
         path: String,
         source: std::io::Error,
     },
+    #[error(
+        "another `paddock serve` is already serving {0}: SQLite is for one process; run several instances on Postgres (README: \"Deployment: several instances\")"
+    )]
+    Busy(String),
     #[error("could not connect to the database: {0}")]
     Connect(#[source] sqlx::Error),
     #[error("could not apply migrations: {0}")]
