@@ -13,3 +13,4 @@ bundle-size: ## raw, gzip and brotli size of every file the home page downloads
 bench: ## release-build figures: webhooks (SQLite, Postgres) and portal mints through the app vs direct
 	@bench/run.sh webhooks
 	@bench/run.sh portal
+	@bench/run.sh limits

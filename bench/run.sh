@@ -6,13 +6,22 @@
 #   bench/run.sh portal     POST /api/portal/session with signed-in users against the same
 #                           mints made directly on the embedded emulator, saturated and
 #                           paced; BENCH_MINTS (2000), BENCH_CONCURRENCY (32)
+#   bench/run.sh limits     the shared (Postgres) limit store's reservation next to one
+#                           SELECT 1 round trip and to the in-memory store (needs
+#                           BENCH_POSTGRES_URL or TEST_POSTGRES_URL)
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
 
 case "${1:-}" in
   webhooks | portal) ;;
-  *) die "usage: bench/run.sh webhooks|portal" ;;
+  limits)
+    export TEST_POSTGRES_URL="${BENCH_POSTGRES_URL:-${TEST_POSTGRES_URL:-}}"
+    [ -n "$TEST_POSTGRES_URL" ] || die "bench/run.sh limits needs BENCH_POSTGRES_URL or TEST_POSTGRES_URL"
+    RUSTFLAGS="--cfg erase_components" exec cargo test -q -p paddock --no-default-features \
+      --features ssr --test api -- --ignored --exact limits_shared::limit_store_cost --nocapture
+    ;;
+  *) die "usage: bench/run.sh webhooks|portal|limits" ;;
 esac
 command -v node >/dev/null || die "the benchmark needs Node.js"
 if [ ! -x target/release/paddock ] || [ ! -d target/site/pkg ]; then

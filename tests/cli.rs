@@ -181,9 +181,15 @@ fn a_second_server_on_the_same_sqlite_file_stops_with_a_clear_error() {
     assert!(!second.status.success(), "the second server must not start");
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(stderr.contains("already serving"), "{stderr}");
-    assert!(stderr.contains("Postgres"), "says what to do instead: {stderr}");
+    assert!(
+        stderr.contains("Postgres"),
+        "says what to do instead: {stderr}"
+    );
     let status = still_serving.unwrap_or_default();
-    assert!(status.starts_with("HTTP/1.1 200"), "the first keeps serving: {status}");
+    assert!(
+        status.starts_with("HTTP/1.1 200"),
+        "the first keeps serving: {status}"
+    );
 }
 
 /// A bare HTTP/1.1 GET; returns the status line.

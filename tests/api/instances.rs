@@ -1,10 +1,19 @@
-//! Two app instances on one Postgres: a session made on one works on the other, and the
-//! abuse limits count once for both (the shared limit store). Postgres only: SQLite is
+//! Two app instances on one Postgres and one standalone emulator: a session made on one
+//! works on the other, the abuse limits count once for both (the shared limit store), a
+//! webhook sent to both is applied once, periodic jobs run once. Postgres only: SQLite is
 //! one process, counting in memory.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use paddle_emulator::RetryPolicy;
+
 use crate::common::accounts::{Browser, PASSWORD, unique_email, verified_user};
+use crate::common::emulator::eventually;
 use crate::common::portal::subscriber;
-use crate::common::{Backend, TestApp, backends, spawn_app_on, spawn_second};
+use crate::common::standalone::{Standalone, pairs};
+use crate::common::{Backend, TestApp, backends, spawn_app_on, spawn_app_with, spawn_second};
 
 /// The same browser, pointed at another instance (its cookie, the other origin).
 fn on<'a>(app: &'a TestApp, cookie: &Option<String>) -> Browser<'a> {
@@ -21,27 +30,38 @@ async fn statuses(b: &mut Browser<'_>, path: &str, form: &[(&str, &str)], n: usi
     out
 }
 
+/// A (on Postgres) and B (on A's database), both pointed at one standalone emulator that
+/// delivers every webhook to both: what several processes behind a load balancer run.
+async fn two_instances(paddle: &Standalone) -> (TestApp, TestApp) {
+    let extra = paddle.app_settings();
+    let a = spawn_app_with(Backend::Postgres, &pairs(&extra)).await;
+    let b = spawn_second(&a, &pairs(&extra)).await;
+    paddle.deliver_to(&a);
+    paddle.deliver_to(&b);
+    (a, b)
+}
+
 #[tokio::test]
 async fn two_instances_share_sessions_and_count_the_limits_once() {
     if !backends().iter().any(|b| matches!(b, Backend::Postgres)) {
         return; // TEST_POSTGRES_URL unset: nothing shared to test
     }
-    let a = spawn_app_on(Backend::Postgres).await;
-    let b = spawn_second(&a, &[]).await;
+    let paddle = Standalone::start(&[], RetryPolicy::default()).await;
+    let (a, b) = two_instances(&paddle).await;
 
     // A session from A works on B; log-out on A ends it on B.
     let (user, _, _) = subscriber(&a, &unique_email()).await;
     let cookie = user.cookie.clone();
     assert_eq!(on(&b, &cookie).get("/dashboard").await.status(), 200);
 
-    // 12 mints, 6 on each, meet one limit of 10 a minute. (B's embedded emulator does not
-    // know A's customer: its mints answer 404, but they count all the same.)
+    // 12 mints, 6 on each, meet one limit of 10 a minute: both instances mint from the
+    // same emulator, so the first 10 succeed wherever they land.
     let mut on_a = on(&a, &cookie);
     let mut on_b = on(&b, &cookie);
     let mut all = statuses(&mut on_a, "/api/portal/session", &[], 6).await;
     all.extend(statuses(&mut on_b, "/api/portal/session", &[], 6).await);
-    let limited = all.iter().filter(|&&s| s == 429).count();
-    assert_eq!(limited, 2, "{all:?}");
+    assert_eq!(all.iter().filter(|&&s| s == 200).count(), 10, "{all:?}");
+    assert_eq!(all.iter().filter(|&&s| s == 429).count(), 2, "{all:?}");
 
     let res = on_a.post("/api/auth/logout", &[]).await;
     assert_eq!(res.status(), 200);
@@ -70,8 +90,40 @@ async fn a_webhook_delivered_to_both_instances_at_once_is_applied_once() {
         return;
     }
     use crate::common::webhooks::{T1, bytes, envelope, event_count, fresh_id, subscription_data};
-    let a = std::sync::Arc::new(spawn_app_on(Backend::Postgres).await);
-    let b = std::sync::Arc::new(spawn_second(&a, &[]).await);
+    let paddle = Standalone::start(&[], RetryPolicy::default()).await;
+    let (a, b) = two_instances(&paddle).await;
+
+    // The standalone emulator sends each event of a checkout to both instances.
+    let (customer, sub) = a.emulator_checkout(&unique_email()).await;
+    crate::common::portal::wait_for_subscription(&b, &customer, &sub).await;
+    let deliveries = eventually(
+        "both instances answer 2xx",
+        Duration::from_secs(10),
+        || async {
+            let all = paddle.deliveries().await;
+            all.iter().all(|d| d["delivered"] == true).then_some(all)
+        },
+    )
+    .await;
+    let events: HashSet<&str> = deliveries
+        .iter()
+        .filter_map(|d| d["event_id"].as_str())
+        .collect();
+    let destinations: HashSet<&str> = deliveries
+        .iter()
+        .filter_map(|d| d["destination"].as_str())
+        .collect();
+    assert_eq!(destinations.len(), 2, "{deliveries:?}");
+    assert_eq!(
+        deliveries.len(),
+        2 * events.len(),
+        "each event went to both"
+    );
+    let stored = usize::try_from(event_count(&a.db).await).expect("count");
+    assert_eq!(stored, events.len(), "each event stored once");
+    assert!(a.mirror_differences().await.is_empty());
+
+    // And the same signed body posted 20 times at once, 10 to each, is stored once.
     let (sub, ctm) = (fresh_id("sub"), fresh_id("ctm"));
     let body = bytes(&envelope(
         "subscription.created",
@@ -79,7 +131,7 @@ async fn a_webhook_delivered_to_both_instances_at_once_is_applied_once() {
         T1,
         subscription_data(&sub, &ctm, "active"),
     ));
-    // Each instance has its own secret here (local mode generates one per start).
+    let (a, b) = (Arc::new(a), Arc::new(b));
     let tasks: Vec<_> = (0..10)
         .flat_map(|_| [a.clone(), b.clone()])
         .map(|app| {
@@ -90,7 +142,11 @@ async fn a_webhook_delivered_to_both_instances_at_once_is_applied_once() {
     for task in tasks {
         assert_eq!(task.await.expect("task"), 200);
     }
-    assert_eq!(event_count(&a.db).await, 1, "stored once");
+    assert_eq!(
+        usize::try_from(event_count(&a.db).await).expect("count"),
+        events.len() + 1,
+        "stored once"
+    );
     let rows = crate::common::webhooks::subscriptions(&b.db, &ctm).await;
     assert_eq!(rows.len(), 1, "applied once");
 }
@@ -99,7 +155,6 @@ async fn a_webhook_delivered_to_both_instances_at_once_is_applied_once() {
 async fn a_periodic_job_runs_once_a_period_across_instances() {
     use paddock::server::db::Database;
     use paddock::server::db::jobs::claim;
-    use std::time::Duration;
     for backend in backends() {
         let app = spawn_app_on(backend).await;
         let url = secrecy::SecretString::from(app.database_url.clone());

@@ -1,61 +1,87 @@
 //! The `limit_counts` table (Postgres): the abuse limits' counts shared by instances.
 //! `key` is 16 bytes of SHA-256; times are milliseconds since the epoch.
 
-use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use sqlx::PgPool;
 
-/// One key's counts, as stored.
-pub struct Counts {
-    pub window_start: i64,
+// In `ON CONFLICT DO UPDATE`, `l.` is the stored row. $2: the current fixed window's
+// start, $3: the window's length, $4: the fraction of it gone by, $5: the limit.
+/// The stored `previous`, rolled to the window starting at $2.
+macro_rules! rolled_previous {
+    () => {
+        "CASE WHEN l.window_start = $2 THEN l.previous \
+         WHEN l.window_start + $3 = $2 THEN l.current ELSE 0 END"
+    };
+}
+/// The stored `current`, rolled to the window starting at $2.
+macro_rules! rolled_current {
+    () => {
+        "CASE WHEN l.window_start = $2 THEN l.current ELSE 0 END"
+    };
+}
+/// Whether the sliding count leaves room for one more (as `limits::wait_for_room`).
+macro_rules! fits {
+    () => {
+        concat!(
+            "((",
+            rolled_previous!(),
+            ") * (1 - $4) + (",
+            rolled_current!(),
+            ") <= $5 - 1 + 1e-9)"
+        )
+    };
+}
+const RESERVE: &str = concat!(
+    "INSERT INTO limit_counts AS l (key, window_start, previous, current, expires_at, granted) ",
+    "VALUES ($1, $2, 0, 1, $2 + 2 * $3, TRUE) ON CONFLICT (key) DO UPDATE SET ",
+    "previous = ",
+    rolled_previous!(),
+    ", ",
+    "current = (",
+    rolled_current!(),
+    ") + CASE WHEN ",
+    fits!(),
+    " THEN 1 ELSE 0 END, ",
+    "granted = ",
+    fits!(),
+    ", ",
+    "window_start = $2, expires_at = $2 + 2 * $3 ",
+    "RETURNING previous, current, granted"
+);
+
+/// One key's counts after a reservation, and whether it got its slot.
+pub struct Reserved {
     pub previous: i32,
     pub current: i32,
+    pub granted: bool,
 }
 
-/// Opens a transaction and locks `key`'s row (made when missing) until it ends.
-pub async fn lock(
+/// Rolls `key`'s counts to the fixed window starting at `window_start` (ms; `window` ms
+/// long, `elapsed` its fraction gone by), and takes a slot if the sliding count leaves
+/// room under `max`: one statement, one round trip. `ON CONFLICT DO UPDATE` locks the
+/// row and every `l.` in it reads the row's latest committed values (before this
+/// update), so parallel reservations on any number of instances each see the others'.
+/// A new key's first reservation always fits (`max` is at least 1; the caller checks).
+pub async fn reserve(
     pool: &PgPool,
     key: &[u8],
-) -> Result<(Transaction<'static, Postgres>, Counts), sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO limit_counts (key, window_start, previous, current, expires_at) \
-         VALUES ($1, 0, 0, 0, 0) ON CONFLICT (key) DO NOTHING",
-    )
-    .bind(key)
-    .execute(&mut *tx)
-    .await?;
-    let (window_start, previous, current): (i64, i32, i32) = sqlx::query_as(
-        "SELECT window_start, previous, current FROM limit_counts WHERE key = $1 FOR UPDATE",
-    )
-    .bind(key)
-    .fetch_one(&mut *tx)
-    .await?;
-    let counts = Counts {
-        window_start,
+    window_start: i64,
+    window: i64,
+    elapsed: f64,
+    max: i64,
+) -> Result<Reserved, sqlx::Error> {
+    let (previous, current, granted): (i32, i32, bool) = sqlx::query_as(RESERVE)
+        .bind(key)
+        .bind(window_start)
+        .bind(window)
+        .bind(elapsed)
+        .bind(max)
+        .fetch_one(pool)
+        .await?;
+    Ok(Reserved {
         previous,
         current,
-    };
-    Ok((tx, counts))
-}
-
-/// Writes `key`'s counts inside the transaction that locked it.
-pub async fn store(
-    tx: &mut PgConnection,
-    key: &[u8],
-    counts: &Counts,
-    expires_at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE limit_counts SET window_start = $2, previous = $3, current = $4, \
-         expires_at = $5 WHERE key = $1",
-    )
-    .bind(key)
-    .bind(counts.window_start)
-    .bind(counts.previous)
-    .bind(counts.current)
-    .bind(expires_at)
-    .execute(tx)
-    .await
-    .map(drop)
+        granted,
+    })
 }
 
 /// Gives one slot of `key` back (from the current window, else the previous one).

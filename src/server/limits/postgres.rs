@@ -1,14 +1,14 @@
 //! The limit store shared by every instance on one Postgres: a row per key (16 bytes of
-//! its SHA-256, as in memory) with the same two counters, read and written under a row
-//! lock in one transaction, so parallel requests on any number of instances count
-//! against one limit. Expired rows are deleted now and then, a window after they end.
+//! its SHA-256, as in memory) with the same two counters, rolled, checked and counted by
+//! one upsert (one round trip, the row locked for its duration), so parallel requests
+//! on any number of instances count against one limit. Expired rows are deleted now and then, a window after they end.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sqlx::PgPool;
 
-use super::{Counter, LimitStore, Rule, digest, wait_for_room, window_ms};
-use crate::server::db::limit_counts::{self, Counts};
+use super::{LimitStore, Rule, digest, wait_for_room, window_ms};
+use crate::server::db::limit_counts;
 
 /// How often a reservation also deletes expired rows (one in this many).
 const SWEEP_EVERY: u64 = 512;
@@ -32,35 +32,32 @@ impl PgLimits {
         rule: &Rule,
         key: &[u8],
     ) -> Result<Result<(), Duration>, sqlx::Error> {
-        let (now, window) = (now_ms(), window_ms(rule));
-        let (mut tx, stored) = limit_counts::lock(&self.pool, key).await?;
-        let mut counter = Counter {
-            start_ms: u64::try_from(stored.window_start).unwrap_or(0),
-            previous: u32::try_from(stored.previous).unwrap_or(0),
-            current: u32::try_from(stored.current).unwrap_or(0),
-        };
-        counter.roll(now, window);
-        let elapsed = Duration::from_millis(now.saturating_sub(counter.start_ms));
-        let verdict = wait_for_room(
-            rule.max,
-            rule.window,
-            elapsed,
-            counter.previous,
-            counter.current,
-        );
-        if verdict.is_none() {
-            counter.current += 1;
+        if rule.max == 0 {
+            return Ok(Err(rule.window.max(Duration::from_secs(1))));
         }
+        let (now, window) = (now_ms(), window_ms(rule));
+        let start = now - now % window;
+        let elapsed = Duration::from_millis(now - start);
         let as_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        let counts = Counts {
-            window_start: as_i64(counter.start_ms),
-            previous: i32::try_from(counter.previous).unwrap_or(i32::MAX),
-            current: i32::try_from(counter.current).unwrap_or(i32::MAX),
-        };
-        let expires_at = as_i64(counter.start_ms.saturating_add(window.saturating_mul(2)));
-        limit_counts::store(&mut tx, key, &counts, expires_at).await?;
-        tx.commit().await?;
-        Ok(verdict.map_or(Ok(()), Err))
+        let fraction = elapsed.as_secs_f64() / rule.window.as_secs_f64().max(1e-3);
+        let reserved = limit_counts::reserve(
+            &self.pool,
+            key,
+            as_i64(start),
+            as_i64(window),
+            fraction.clamp(0.0, 1.0),
+            i64::from(rule.max),
+        )
+        .await?;
+        if reserved.granted {
+            return Ok(Ok(()));
+        }
+        let (previous, current) = (
+            u32::try_from(reserved.previous).unwrap_or(0),
+            u32::try_from(reserved.current).unwrap_or(0),
+        );
+        let wait = wait_for_room(rule.max, rule.window, elapsed, previous, current);
+        Ok(Err(wait.unwrap_or(Duration::from_secs(1))))
     }
 
     async fn sweep(&self) {

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod emulator;
 pub mod portal;
+pub mod standalone;
 pub mod webhooks;
 
 use std::collections::HashMap;

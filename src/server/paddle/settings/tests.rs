@@ -190,13 +190,19 @@ fn an_api_url_selects_a_standalone_emulator_with_its_key_secret_and_portal_origi
         ("PADDLE_API_URL", "http://10.0.0.5:3900"),
         ("PADDLE_API_KEY", "emulator_key"),
         ("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_shared"),
-        ("PADDLE_PORTAL_ORIGIN", "https://portal.staging.example/some/path"),
+        (
+            "PADDLE_PORTAL_ORIGIN",
+            "https://portal.staging.example/some/path",
+        ),
     ])
     .expect("loads");
     let PaddleMode::Remote(remote) = &s.mode else {
         panic!("remote mode")
     };
-    assert_eq!(remote.portal_origin.as_str(), "https://portal.staging.example/");
+    assert_eq!(
+        remote.portal_origin.as_str(),
+        "https://portal.staging.example/"
+    );
 }
 
 #[test]
@@ -209,16 +215,32 @@ fn an_api_url_needs_a_key_and_a_secret_and_refuses_real_paddle_or_odd_urls() {
         (&[url, key], "PADDLE_WEBHOOK_SECRETS"),
         (&[url, key, secret, ("PADDLE_ENV", "sandbox")], "PADDLE_ENV"),
         (
-            &[("PADDLE_API_URL", "https://sandbox-api.paddle.com"), key, secret],
+            &[
+                ("PADDLE_API_URL", "https://sandbox-api.paddle.com"),
+                key,
+                secret,
+            ],
             "PADDLE_API_URL",
         ),
-        (&[("PADDLE_API_URL", "10.0.0.5:3900"), key, secret], "PADDLE_API_URL"),
         (
-            &[("PADDLE_API_URL", "http://user:pw@10.0.0.5:3900"), key, secret],
+            &[("PADDLE_API_URL", "10.0.0.5:3900"), key, secret],
             "PADDLE_API_URL",
         ),
         (
-            &[url, key, secret, ("PADDLE_PORTAL_ORIGIN", "javascript:alert(1)")],
+            &[
+                ("PADDLE_API_URL", "http://user:pw@10.0.0.5:3900"),
+                key,
+                secret,
+            ],
+            "PADDLE_API_URL",
+        ),
+        (
+            &[
+                url,
+                key,
+                secret,
+                ("PADDLE_PORTAL_ORIGIN", "javascript:alert(1)"),
+            ],
             "PADDLE_PORTAL_ORIGIN",
         ),
     ];

@@ -1,0 +1,168 @@
+//! A standalone Paddle emulator, outside every app, that several instances share
+//! (`PADDLE_API_URL`); and the `paddock` binary as a process a test can `kill -9`.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use paddle_emulator::{Config, Emulator, RetryPolicy, WebhookDestination};
+use secrecy::SecretString;
+use tokio::net::TcpListener;
+use url::Url;
+
+/// The secret the standalone emulator signs every delivery with.
+pub const SHARED_SECRET: &str = "pdl_ntfset_01standaloneemulator0000000_SharedByAllInstances";
+
+/// A running standalone emulator.
+pub struct Standalone {
+    pub origin: Url,
+    pub emulator: Emulator,
+    pub http: reqwest::Client,
+}
+
+impl Standalone {
+    /// Starts one on a free port, delivering every event to each of `destinations` and
+    /// retrying failed deliveries with `retry`.
+    pub async fn start(destinations: &[Url], retry: RetryPolicy) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let origin = Url::parse(&format!("http://{}", listener.local_addr().expect("addr")))
+            .expect("origin");
+        let mut config = Config::new(origin.clone(), origin.clone());
+        config.webhook_destinations = destinations
+            .iter()
+            .map(|url| WebhookDestination {
+                url: url.clone(),
+                secret: SecretString::from(SHARED_SECRET),
+            })
+            .collect();
+        config.retry = retry;
+        let http = reqwest::Client::new();
+        let emulator = Emulator::new(config, http.clone()).await.expect("emulator");
+        let serving = emulator.clone();
+        tokio::spawn(async move { serving.serve(listener, std::future::pending()).await });
+        Self {
+            origin,
+            emulator,
+            http,
+        }
+    }
+
+    /// The settings that point an app at this emulator instead of embedding one.
+    pub fn app_settings(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("PADDLE_API_URL", self.origin.to_string()),
+            (
+                "PADDLE_API_KEY",
+                paddle_emulator::DEFAULT_API_KEY.to_owned(),
+            ),
+            ("PADDLE_WEBHOOK_SECRETS", SHARED_SECRET.to_owned()),
+        ]
+    }
+
+    /// Adds `app`'s webhook endpoint to the destinations.
+    pub fn deliver_to(&self, app: &super::TestApp) {
+        let url = Url::parse(&app.url("/webhooks/paddle")).expect("url");
+        self.emulator.add_destination(WebhookDestination {
+            url,
+            secret: SecretString::from(SHARED_SECRET),
+        });
+    }
+
+    /// `GET /_emulator/deliveries`: one entry per event and destination.
+    pub async fn deliveries(&self) -> Vec<serde_json::Value> {
+        let url = self.origin.join("/_emulator/deliveries").expect("url");
+        let res = self.http.get(url).send().await.expect("emulator answers");
+        res.json().await.expect("json")
+    }
+
+    /// Calls the emulator's Paddle API with the default key.
+    pub fn api(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let url = self.origin.join(path).expect("url");
+        self.http
+            .request(method, url)
+            .bearer_auth(paddle_emulator::DEFAULT_API_KEY)
+    }
+}
+
+/// Borrows `(name, value)` pairs as the `&str` pairs the settings helpers take.
+pub fn pairs<'a>(owned: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    owned.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// `paddock serve` as a child process; its log lines are kept as they come.
+pub struct AppProcess {
+    child: Child,
+    pub lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl AppProcess {
+    /// Starts the binary with exactly `env` (plus `PATH`) and waits until it serves.
+    pub fn start(
+        dir: &std::path::Path,
+        env: &[(&str, &str)],
+        lines: Arc<Mutex<Vec<String>>>,
+    ) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_paddock"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("paddock starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let kept = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                kept.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(line);
+            }
+        });
+        let app = Self { child, lines };
+        let started = Instant::now();
+        while !app.saw("Paddock is running") {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "paddock did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        app
+    }
+
+    /// Whether any log line so far contains `text`.
+    pub fn saw(&self, text: &str) -> bool {
+        self.count(text) > 0
+    }
+
+    /// How many log lines so far contain `text`.
+    pub fn count(&self, text: &str) -> usize {
+        let lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
+        lines.iter().filter(|l| l.contains(text)).count()
+    }
+
+    /// `SIGKILL`: no shutdown, no flushing, in-flight requests cut.
+    pub fn kill9(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+}
+
+impl Drop for AppProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A free loopback port (bound, then released for the app to take).
+pub fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
