@@ -20,7 +20,10 @@ where
         loop {
             tick.tick().await;
             match claim(&db, job, every).await {
-                Ok(true) => work(db.clone()).await,
+                Ok(true) => {
+                    tracing::info!(job, "periodic job: this instance runs it this period");
+                    work(db.clone()).await;
+                }
                 Ok(false) => tracing::debug!(job, "another instance ran it this period"),
                 Err(e) => tracing::error!(error = %e, job, "could not claim the periodic job"),
             }

@@ -12,8 +12,8 @@ use paddle_emulator::RetryPolicy;
 use crate::common::accounts::{Browser, PASSWORD, unique_email, verified_user};
 use crate::common::emulator::eventually;
 use crate::common::portal::subscriber;
-use crate::common::standalone::{Standalone, pairs};
-use crate::common::{Backend, TestApp, backends, spawn_app_on, spawn_app_with, spawn_second};
+use crate::common::standalone::{Standalone, pairs, spawn_process};
+use crate::common::{Backend, TestApp, backends, fresh_database, spawn_app_on};
 
 /// The same browser, pointed at another instance (its cookie, the other origin).
 fn on<'a>(app: &'a TestApp, cookie: &Option<String>) -> Browser<'a> {
@@ -30,12 +30,15 @@ async fn statuses(b: &mut Browser<'_>, path: &str, form: &[(&str, &str)], n: usi
     out
 }
 
-/// A (on Postgres) and B (on A's database), both pointed at one standalone emulator that
-/// delivers every webhook to both: what several processes behind a load balancer run.
+/// Two `paddock serve` processes, A and B, on one fresh Postgres database, both pointed
+/// at one standalone emulator that delivers every webhook to both: what several
+/// instances behind a load balancer run.
 async fn two_instances(paddle: &Standalone) -> (TestApp, TestApp) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, pg) = fresh_database(Backend::Postgres, dir.path()).await;
     let extra = paddle.app_settings();
-    let a = spawn_app_with(Backend::Postgres, &pairs(&extra)).await;
-    let b = spawn_second(&a, &pairs(&extra)).await;
+    let a = spawn_process(&url, &pairs(&extra), pg).await;
+    let b = spawn_process(&url, &pairs(&extra), None).await;
     paddle.deliver_to(&a);
     paddle.deliver_to(&b);
     (a, b)
@@ -82,6 +85,50 @@ async fn two_instances_share_sessions_and_count_the_limits_once() {
         429,
         "the account stays limited on either instance"
     );
+}
+
+#[tokio::test]
+async fn two_instances_run_the_hourly_sweeps_once() {
+    if !backends().iter().any(|b| matches!(b, Backend::Postgres)) {
+        return;
+    }
+    let paddle = Standalone::start(&[], RetryPolicy::default()).await;
+    let (a, b) = two_instances(&paddle).await;
+    // Both ticked at start (B a moment after A); give B's claim time to land.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for job in ["session_sweep", "unverified_sweep"] {
+        let line = format!("job=\"{job}\"");
+        let ran = eventually(job, Duration::from_secs(10), || async {
+            let runs: Option<(i64,)> = match &a.db {
+                paddock::server::db::Database::Postgres(pool) => {
+                    sqlx::query_as("SELECT runs FROM job_runs WHERE job = $1")
+                        .bind(job)
+                        .fetch_optional(pool)
+                        .await
+                        .expect("query")
+                }
+                paddock::server::db::Database::Sqlite(_) => unreachable!("Postgres"),
+            };
+            runs
+        })
+        .await;
+        assert_eq!(ran.0, 1, "{job}: one run this hour for both instances");
+        let said = |app: &TestApp| {
+            let lines = app
+                .process
+                .as_ref()
+                .expect("process")
+                .lines
+                .lock()
+                .expect("lines")
+                .clone();
+            lines
+                .iter()
+                .filter(|l| l.contains("this instance runs it") && l.contains(&line))
+                .count()
+        };
+        assert_eq!(said(&a) + said(&b), 1, "{job}: one instance says it ran it");
+    }
 }
 
 #[tokio::test]

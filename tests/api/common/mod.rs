@@ -33,6 +33,8 @@ pub struct TestApp {
     pub origin: String,
     /// `DATABASE_URL`, for running the `paddock` binary on the same database.
     pub database_url: String,
+    /// The `paddock serve` process, when the app runs as one (`standalone::spawn_process`).
+    pub process: Option<standalone::AppProcess>,
     _dir: tempfile::TempDir,
     _pg: Option<PgScratch>,
 }
@@ -194,7 +196,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
 }
 
 /// A free loopback port, and settings whose `PUBLIC_URL` is that port's origin.
-async fn listen(
+pub(crate) async fn listen(
     dir: &std::path::Path,
     database_url: &str,
     extra: &[(&str, &str)],
@@ -206,17 +208,6 @@ async fn listen(
     let mut vars = vec![("PUBLIC_URL", origin.as_str())];
     vars.extend_from_slice(extra);
     (listener, settings(dir, database_url, &vars))
-}
-
-/// A second instance of `first`'s app: its own port, data folder and embedded emulator,
-/// the same database (what several processes behind a load balancer share).
-pub async fn spawn_second(first: &TestApp, extra: &[(&str, &str)]) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (listener, settings) = listen(dir.path(), &first.database_url, extra).await;
-    let db = Database::connect(&settings.database_url)
-        .await
-        .expect("the shared database opens");
-    serve(listener, settings, db, dir, None).await
 }
 
 /// Starts the app with a database that is already built (for example a lazy one that
@@ -275,6 +266,7 @@ pub async fn serve(
         outbox,
         origin,
         database_url,
+        process: None,
         _dir: dir,
         _pg: pg,
     }

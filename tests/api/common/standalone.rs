@@ -166,3 +166,57 @@ pub fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     l.local_addr().expect("addr").port()
 }
+
+/// The app as a `paddock serve` process on `database_url` with `extra` settings (its
+/// own port, data folder and outbox), seen by the test as any other [`TestApp`].
+pub async fn spawn_process(
+    database_url: &str,
+    extra: &[(&str, &str)],
+    pg: Option<super::PgScratch>,
+) -> super::TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let origin = format!("http://{addr}");
+    let data_dir = dir.path().display().to_string();
+    let site_root = concat!(env!("CARGO_MANIFEST_DIR"), "/target/site");
+    let mut env = vec![
+        ("DATABASE_URL", database_url),
+        ("PADDOCK_DATA_DIR", data_dir.as_str()),
+        ("LEPTOS_SITE_ADDR", addr.as_str()),
+        ("LEPTOS_SITE_ROOT", site_root),
+        ("PUBLIC_URL", origin.as_str()),
+    ];
+    env.extend_from_slice(extra);
+    let process = AppProcess::start(dir.path(), &env, Arc::default());
+    // The test's view of it: the same settings, its own pool and Paddle client.
+    let settings = super::settings(dir.path(), database_url, &env);
+    let db = paddock::server::db::Database::connect(&settings.database_url)
+        .await
+        .expect("the app's database");
+    let http = paddock::server::state::http_client_with(settings.paddle.timeout).expect("http");
+    let paddle = paddock::server::paddle::client_only(&settings, &http)
+        .await
+        .expect("Paddle client");
+    let webhook_secret = settings.paddle.webhook_secrets.first().cloned();
+    super::TestApp {
+        addr: addr.parse().expect("addr"),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        db,
+        emulator_origin: match &settings.paddle.mode {
+            paddock::server::paddle::PaddleMode::Remote(r) => Some(r.portal_origin.clone()),
+            _ => None,
+        },
+        paddle,
+        webhook_secret: webhook_secret.expect("a webhook secret (PADDLE_API_URL mode)"),
+        outbox: settings.accounts.outbox_dir.clone(),
+        origin: settings.public_origin(),
+        database_url: database_url.to_owned(),
+        process: Some(process),
+        _dir: dir,
+        _pg: pg,
+    }
+}
