@@ -1,18 +1,21 @@
 //! The `paddock` binary: `serve` (the default) runs the web app; `reconcile` backfills
-//! the Paddle mirror; `portal-session` mints a portal link for an operator.
+//! the Paddle mirror; `portal-session` mints a portal link for an operator. Settings are
+//! flags or environment variables (`paddock --help` lists them), read once here.
+
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use paddock::server::{operator, reconcile, settings::Settings, startup, telemetry};
+use paddock::server::settings::{RawSettings, Settings, parse_command_line};
+use paddock::server::{operator, reconcile, startup, telemetry};
 
+/// Self-service billing through Paddle's customer portal
 #[derive(Parser)]
-#[command(
-    name = "paddock",
-    version,
-    about = "Self-service billing through Paddle's customer portal"
-)]
+#[command(name = "paddock", version)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    settings: RawSettings,
 }
 
 #[derive(Subcommand)]
@@ -26,29 +29,27 @@ enum Command {
 }
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+async fn main() -> ExitCode {
+    let Err(e) = run().await else {
+        return ExitCode::SUCCESS;
+    };
+    eprintln!("paddock: {e}");
+    ExitCode::FAILURE
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let configuration = |e| format!("configuration: {e}");
+    let cli = parse_command_line::<Cli>().map_err(configuration)?;
     let command = cli.command.unwrap_or(Command::Serve);
     match command {
         Command::PortalSession(_) => operator::init_logs(),
         Command::Serve | Command::Reconcile => telemetry::init(),
     }
-    let result = match (command, Settings::from_env()) {
-        (_, Err(e)) => Err(format!("configuration: {e}")),
-        (Command::Serve, Ok(s)) => startup::serve(s).await.map_err(|e| e.to_string()),
-        (Command::Reconcile, Ok(s)) => reconcile::run(&s)
-            .await
-            .map(drop)
-            .map_err(|e| e.to_string()),
-        (Command::PortalSession(args), Ok(s)) => operator::portal_session::run(&s, &args)
-            .await
-            .map_err(|e| e.to_string()),
-    };
-    match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("paddock: {e}");
-            std::process::ExitCode::FAILURE
-        }
+    let settings = Settings::from_raw(cli.settings).map_err(configuration)?;
+    match command {
+        Command::Serve => startup::serve(settings).await?,
+        Command::Reconcile => drop(reconcile::run(&settings).await?),
+        Command::PortalSession(args) => operator::portal_session::run(&settings, &args).await?,
     }
+    Ok(())
 }

@@ -28,6 +28,59 @@ fn a_bad_setting_stops_start_up_with_the_variable_named() {
 }
 
 #[test]
+fn a_value_clap_refuses_is_named_by_its_variable_and_not_echoed() {
+    let out = paddock()
+        .env("HTTP_MAX_CONNECTIONS", "abc123")
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("paddock: configuration: HTTP_MAX_CONNECTIONS: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("abc123"), "{stderr}");
+}
+
+#[test]
+fn an_empty_variable_counts_as_unset() {
+    let out = paddock()
+        .env("HTTP_MAX_CONNECTIONS", "")
+        .env("PADDLE_API_KEY", " ")
+        .env("PUBLIC_URL", "billing.example.com")
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Only the one bad value stops start-up; the empty ones took their defaults.
+    assert!(
+        stderr.starts_with("paddock: configuration: PUBLIC_URL: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn help_lists_every_setting_with_its_variable_but_no_secret_value() {
+    let out = paddock()
+        .arg("--help")
+        .env("DATABASE_URL", "postgres://paddock:hunter2@db/paddock")
+        .env("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_hunter3")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for var in [
+        "PUBLIC_URL",
+        "DATABASE_URL",
+        "HTTP_MAX_CONNECTIONS",
+        "PADDLE_API_URL",
+    ] {
+        assert!(stdout.contains(&format!("[env: {var}")), "{var}: {stdout}");
+    }
+    assert!(!stdout.contains("hunter"), "{stdout}");
+}
+
+#[test]
 fn help_lists_serve_as_the_default_command() {
     let out = paddock().arg("--help").output().expect("runs");
     assert!(out.status.success());

@@ -90,7 +90,7 @@ impl fmt::Display for Summary {
 /// The CLI: the app's settings, database and Paddle client; progress and summary on stdout.
 pub async fn run(settings: &Settings) -> Result<Summary, ReconcileError> {
     let http = crate::server::state::http_client_with(settings.paddle.timeout)?;
-    let client = crate::server::paddle::client_only(settings, &http).await?;
+    let client = crate::server::paddle::client_only(&settings.paddle, &http).await?;
     println!("reconciling with Paddle ({})", settings.paddle.describe());
     let db = Database::connect(&settings.database_url).await?;
     let result = reconcile(&client, &db, &mut |line| println!("{line}")).await;

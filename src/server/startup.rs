@@ -1,5 +1,7 @@
 //! Builds the router with its layers and runs the server until a shutdown signal.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::http::Request;
 use axum::routing::get;
@@ -56,7 +58,8 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
         .map_err(DbError::from)?;
     accounts::spawn_unverified_sweep(db.clone(), std::time::Duration::from_secs(3600));
     let http = http_client_with(settings.paddle.timeout)?;
-    let paddle = crate::server::paddle::start(&settings, &http).await?;
+    let paddle =
+        crate::server::paddle::start(&settings.paddle, &settings.public_url, &http).await?;
     let stop = CancellationToken::new();
     let emulator = paddle
         .emulator
@@ -130,7 +133,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(accounts::web::auth_layer(&state))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            Arc::<str>::from(state.settings.public_origin()),
             same_origin::require_same_origin,
         ))
         .layer(

@@ -65,7 +65,8 @@ async fn emulator_state_survives_a_restart_of_the_app() {
     let http = http_client().expect("client");
     let db_url = format!("sqlite://{}/paddock.db?mode=rwc", dir.path().display());
 
-    let first = app_paddle::start(&settings(dir.path(), &db_url, &[]), &http)
+    let s = settings(dir.path(), &db_url, &[]);
+    let first = app_paddle::start(&s.paddle, &s.public_url, &http)
         .await
         .expect("starts");
     let emulator = first.emulator.expect("local mode");
@@ -84,7 +85,7 @@ async fn emulator_state_survives_a_restart_of_the_app() {
     stop.cancel();
     task.await.expect("emulator stops and saves");
 
-    let second = app_paddle::start(&settings(dir.path(), &db_url, &[]), &http)
+    let second = app_paddle::start(&s.paddle, &s.public_url, &http)
         .await
         .expect("restarts");
     second
@@ -125,7 +126,7 @@ async fn live_mode_starts_no_emulator() {
         ],
     );
     assert!(matches!(s.paddle.mode, PaddleMode::Live(_)));
-    let runtime = app_paddle::start(&s, &http_client().expect("client"))
+    let runtime = app_paddle::start(&s.paddle, &s.public_url, &http_client().expect("client"))
         .await
         .expect("starts");
     assert!(runtime.emulator.is_none());

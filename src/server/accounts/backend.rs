@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use axum_login::{AuthUser, AuthnBackend, UserId};
 
+use crate::server::accounts::config::AccountSettings;
 use crate::server::accounts::email::EmailAddress;
 use crate::server::accounts::mail::{MailError, Mailer};
 use crate::server::accounts::password::{Admission, HashError, Hasher};
 use crate::server::db::{Database, users};
 use crate::server::limits::{Limits, Rule};
-use crate::server::settings::Settings;
 
 /// The session's handle on accounts.
 pub type AuthSession = axum_login::AuthSession<Backend>;
@@ -100,7 +100,7 @@ pub struct AccountRules {
 }
 
 impl AccountRules {
-    pub fn from_settings(config: &crate::server::accounts::config::AccountSettings) -> Self {
+    pub fn from_settings(config: &AccountSettings) -> Self {
         let hour = Duration::from_secs(3600);
         Self {
             login: Rule::new(
@@ -117,7 +117,10 @@ impl AccountRules {
 /// Everything the account use-cases need, shared by every request.
 pub struct Accounts {
     pub db: Database,
-    pub settings: Arc<Settings>,
+    /// Mail, sessions and limits, as configured.
+    pub config: AccountSettings,
+    /// `PUBLIC_URL`'s origin, which mailed links start with.
+    pub public_origin: String,
     pub mailer: Mailer,
     /// Where limit counts live (shared with billing's mint limit).
     pub limits: Limits,
@@ -131,16 +134,21 @@ pub struct Accounts {
 pub struct Backend(Arc<Accounts>);
 
 impl Backend {
-    pub fn new(db: Database, settings: Arc<Settings>, limits: Limits) -> Self {
-        let config = &settings.accounts;
-        let mailer = Mailer::from_settings(config).unwrap_or_else(|e| {
+    pub fn new(
+        db: Database,
+        config: AccountSettings,
+        public_origin: String,
+        limits: Limits,
+    ) -> Self {
+        let mailer = Mailer::from_settings(&config).unwrap_or_else(|e| {
             tracing::error!(error = %e, "mail is disabled");
             Mailer::Disabled
         });
-        let rules = AccountRules::from_settings(config);
+        let rules = AccountRules::from_settings(&config);
         Self(Arc::new(Accounts {
             db,
-            settings,
+            config,
+            public_origin,
             mailer,
             limits,
             rules,

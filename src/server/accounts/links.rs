@@ -49,11 +49,7 @@ pub(super) async fn send_link(
     };
     let now = now();
     token_rows::insert(&accounts.db, &new.hash, user_id, purpose, now + ttl, now).await?;
-    let link = format!(
-        "{}/{path}?token={}",
-        accounts.settings.public_origin(),
-        new.token
-    );
+    let link = format!("{}/{path}?token={}", accounts.public_origin, new.token);
     let body = format!(
         "Hello,\r\n\r\n{intro}\r\n\r\n{link}\r\n\r\nIf you did not ask for this, ignore this message.\r\n"
     );

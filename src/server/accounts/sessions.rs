@@ -13,7 +13,6 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use crate::server::db::{Database, on_pool};
-use crate::server::settings::Settings;
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "paddock_session";
@@ -179,16 +178,15 @@ pub async fn start(db: &Database) -> Result<(), sqlx::Error> {
 }
 
 /// The session cookie: HttpOnly, SameSite=Lax, Path=/, Secure on https, and an
-/// inactivity expiry.
-pub fn layer(db: &Database, settings: &Arc<Settings>) -> SessionManagerLayer<Store> {
-    let days = settings.accounts.session_inactivity_days;
+/// inactivity expiry (`SESSION_INACTIVITY_DAYS`); `secure` when the app is on https.
+pub fn layer(db: &Database, inactivity_days: i64, secure: bool) -> SessionManagerLayer<Store> {
     SessionManagerLayer::new(Store::new(db))
         .with_name(COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
-        .with_secure(settings.is_https())
-        .with_expiry(Expiry::OnInactivity(Duration::days(days)))
+        .with_secure(secure)
+        .with_expiry(Expiry::OnInactivity(Duration::days(inactivity_days)))
         // Saving on every request is what makes the expiry count from the last visit
         // (guests have empty sessions, which are never saved).
         .with_always_save(true)

@@ -133,7 +133,7 @@ pub async fn resend_verification(accounts: &Backend, ip: IpAddr, user: &User) ->
 
 /// Tells the owner of `to` that someone tried to sign up with it, and what to do.
 async fn send_taken_notice(accounts: &Backend, to: &EmailAddress) -> Outcome {
-    let origin = accounts.settings.public_origin();
+    let origin = &accounts.public_origin;
     let body = format!(
         "Hello,\r\n\r\nSomeone tried to create a Paddock account with this address, \
          which already has one.\r\n\r\nForgot the password, or did not create the \

@@ -18,12 +18,16 @@ use crate::server::state::AppState;
 
 /// The axum-login layer: sessions in the app's database, users from `Backend`.
 pub fn auth_layer(state: &AppState) -> AuthManagerLayer<Backend, Store> {
+    let settings = &state.settings;
     let backend = Backend::new(
         state.db.clone(),
-        state.settings.clone(),
+        settings.accounts.clone(),
+        settings.public_origin(),
         state.limits.clone(),
     );
-    AuthManagerLayerBuilder::new(backend, sessions::layer(&state.db, &state.settings)).build()
+    let days = settings.accounts.session_inactivity_days;
+    let sessions = sessions::layer(&state.db, days, settings.is_https());
+    AuthManagerLayerBuilder::new(backend, sessions).build()
 }
 
 /// What an account server function needs from its request.
@@ -39,7 +43,7 @@ impl Call {
         let auth: AuthSession = leptos_axum::extract().await?;
         let parts =
             use_context::<Parts>().ok_or_else(|| ServerFnError::new("no request in context"))?;
-        let ip = client_ip(&parts, auth.backend.settings.accounts.trust_forwarded_for);
+        let ip = client_ip(&parts, auth.backend.config.trust_forwarded_for);
         let html = parts
             .headers
             .get(header::ACCEPT)

@@ -8,14 +8,13 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::server::settings::Settings;
-
 /// Paths that other services post to (Paddle webhooks, added later): signed, not same-origin.
 const EXEMPT_PREFIX: &str = "/webhooks/";
 
-/// Refuses POST/PUT/PATCH/DELETE whose `Origin` (or `Referer`) is not `PUBLIC_URL`'s.
+/// Refuses POST/PUT/PATCH/DELETE whose `Origin` (or `Referer`) is not `own_origin`
+/// (`PUBLIC_URL`'s).
 pub async fn require_same_origin(
-    State(settings): State<Arc<Settings>>,
+    State(own_origin): State<Arc<str>>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -25,7 +24,7 @@ pub async fn require_same_origin(
     );
     if changes_state
         && !req.uri().path().starts_with(EXEMPT_PREFIX)
-        && !from_own_origin(req.headers(), &settings.public_origin())
+        && !from_own_origin(req.headers(), &own_origin)
     {
         tracing::warn!("cross-origin request refused");
         return (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response();

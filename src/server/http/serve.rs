@@ -24,9 +24,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
-use crate::server::settings::{SettingsError, Source, number};
-
-/// Timeouts and caps of the HTTP server.
+/// Timeouts and caps of the HTTP server (`HTTP_*_SECS`, `HTTP_MAX_CONNECTIONS`,
+/// `SHUTDOWN_GRACE_SECS`; read at start-up by `settings`).
 #[derive(Clone, Debug)]
 pub struct ServeSettings {
     pub header_timeout: Duration,
@@ -34,19 +33,6 @@ pub struct ServeSettings {
     pub body_timeout: Duration,
     pub max_connections: usize,
     pub shutdown_grace: Duration,
-}
-
-impl ServeSettings {
-    pub fn from_source(src: &dyn Source) -> Result<Self, SettingsError> {
-        let secs = |var, default, max| number::<u64>(src, var, default, 1, max);
-        Ok(Self {
-            header_timeout: Duration::from_secs(secs("HTTP_HEADER_TIMEOUT_SECS", 10, 300)?),
-            request_timeout: Duration::from_secs(secs("HTTP_REQUEST_TIMEOUT_SECS", 30, 3600)?),
-            body_timeout: Duration::from_secs(secs("HTTP_BODY_TIMEOUT_SECS", 10, 3600)?),
-            max_connections: number(src, "HTTP_MAX_CONNECTIONS", 1024, 1, 1_000_000)?,
-            shutdown_grace: Duration::from_secs(secs("SHUTDOWN_GRACE_SECS", 10, 3600)?),
-        })
-    }
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then drains within the grace.

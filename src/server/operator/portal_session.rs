@@ -45,7 +45,7 @@ pub async fn run(settings: &Settings, args: &PortalSessionArgs) -> Result<(), Po
         .map_err(|e| PortalSessionError::CustomerId(args.customer.clone(), e))?;
     let subscriptions = subscription_ids(&args.subscriptions)?;
     let http = crate::server::state::http_client_with(settings.paddle.timeout)?;
-    let client = client_only(settings, &http).await?;
+    let client = client_only(&settings.paddle, &http).await?;
     let emulator = match &settings.paddle.mode {
         crate::server::paddle::PaddleMode::Remote(remote) => &remote.portal_origin,
         _ => client.base_url(),

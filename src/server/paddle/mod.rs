@@ -16,8 +16,6 @@ pub use settings::{
     LivePaddle, LocalPaddle, PaddleEnvironment, PaddleMode, PaddleSettings, RemotePaddle,
 };
 
-use crate::server::settings::Settings;
-
 /// Where the app receives Paddle's webhooks.
 pub const WEBHOOK_PATH: &str = "/webhooks/paddle";
 
@@ -80,11 +78,13 @@ impl EmbeddedEmulator {
 }
 
 /// Builds the Paddle client; in local mode, first binds and loads the emulator.
+/// `public_url` is where the emulator sends webhooks and portal pages return to.
 pub async fn start(
-    settings: &Settings,
+    settings: &PaddleSettings,
+    public_url: &Url,
     http: &reqwest::Client,
 ) -> Result<PaddleRuntime, PaddleStartError> {
-    match &settings.paddle.mode {
+    match &settings.mode {
         PaddleMode::Live(live) => {
             let base = Url::parse(live.environment.api_base())?;
             let client = paddle::Client::new(http.clone(), base.clone(), live.api_key.clone())?;
@@ -92,7 +92,7 @@ pub async fn start(
             Ok(PaddleRuntime {
                 handle: PaddleHandle {
                     client,
-                    webhook_secrets: settings.paddle.webhook_secrets.clone().into(),
+                    webhook_secrets: settings.webhook_secrets.clone().into(),
                     emulator_origin: None,
                 },
                 emulator: None,
@@ -104,13 +104,13 @@ pub async fn start(
             Ok(PaddleRuntime {
                 handle: PaddleHandle {
                     client,
-                    webhook_secrets: settings.paddle.webhook_secrets.clone().into(),
+                    webhook_secrets: settings.webhook_secrets.clone().into(),
                     emulator_origin: Some(remote.portal_origin.clone()),
                 },
                 emulator: None,
             })
         }
-        PaddleMode::Local(local) => start_local(settings, local, http).await,
+        PaddleMode::Local(local) => start_local(settings, public_url, local, http).await,
     }
 }
 
@@ -126,7 +126,8 @@ fn remote_client(
 }
 
 async fn start_local(
-    settings: &Settings,
+    settings: &PaddleSettings,
+    public_url: &Url,
     local: &LocalPaddle,
     http: &reqwest::Client,
 ) -> Result<PaddleRuntime, PaddleStartError> {
@@ -139,12 +140,12 @@ async fn start_local(
         .map_err(|source| PaddleStartError::Bind { addr, source })?;
     let origin = Url::parse(&format!("http://{bound}"))?;
 
-    let (secret, generated) = match settings.paddle.webhook_secrets.first() {
+    let (secret, generated) = match settings.webhook_secrets.first() {
         Some(secret) => (secret.clone(), false),
         None => (generate_webhook_secret(), true),
     };
-    let webhook_url = settings.public_url.join(WEBHOOK_PATH)?;
-    let mut config = Config::new(origin.clone(), settings.public_url.clone());
+    let webhook_url = public_url.join(WEBHOOK_PATH)?;
+    let mut config = Config::new(origin.clone(), public_url.clone());
     config.api_keys = local.api_keys.clone();
     config.state_file = Some(local.state_file.clone());
     config.link_ttl = local.link_ttl;
@@ -170,7 +171,7 @@ async fn start_local(
         "LOCAL MODE: Paddle is the embedded emulator (set PADDLE_API_KEY for the real API)"
     );
     let mut webhook_secrets = vec![secret];
-    webhook_secrets.extend(settings.paddle.webhook_secrets.iter().skip(1).cloned());
+    webhook_secrets.extend(settings.webhook_secrets.iter().skip(1).cloned());
     Ok(PaddleRuntime {
         handle: PaddleHandle {
             client,
@@ -203,10 +204,10 @@ fn generate_webhook_secret() -> SecretString {
 /// and fails fast with advice when nothing answers there (within two seconds) rather
 /// than with a connection error on the first call.
 pub async fn client_only(
-    settings: &Settings,
+    settings: &PaddleSettings,
     http: &reqwest::Client,
 ) -> Result<paddle::Client, PaddleStartError> {
-    match &settings.paddle.mode {
+    match &settings.mode {
         PaddleMode::Live(live) => {
             let base = Url::parse(live.environment.api_base())?;
             Ok(paddle::Client::new(

@@ -6,7 +6,6 @@ pub mod portal;
 pub mod standalone;
 pub mod webhooks;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use paddock::server::db::Database;
@@ -159,16 +158,16 @@ pub async fn fresh_database(
 /// Settings for a test: a temp data dir, the given database, extra variables on top.
 pub fn settings(dir: &std::path::Path, database_url: &str, extra: &[(&str, &str)]) -> Settings {
     let dir = dir.display().to_string();
-    let mut vars: HashMap<&str, &str> = HashMap::new();
-    vars.insert("PADDOCK_DATA_DIR", &dir);
-    vars.insert("DATABASE_URL", database_url);
-    vars.insert("LEPTOS_SITE_ROOT", "target/site");
-    // A free port for the embedded Paddle emulator of each test app.
-    vars.insert("PADDLE_EMULATOR_ADDR", "127.0.0.1:0");
-    for (k, v) in extra {
-        vars.insert(k, v);
-    }
-    Settings::from_source(&vars).expect("test settings are valid")
+    let mut vars = vec![
+        ("PADDOCK_DATA_DIR", dir.as_str()),
+        ("DATABASE_URL", database_url),
+        ("LEPTOS_SITE_ROOT", "target/site"),
+        // A free port for the embedded Paddle emulator of each test app.
+        ("PADDLE_EMULATOR_ADDR", "127.0.0.1:0"),
+    ];
+    // Later pairs win, as in the environment an `extra` variable replaces a default.
+    vars.extend_from_slice(extra);
+    Settings::from_pairs(&vars).expect("test settings are valid")
 }
 
 /// Starts the app on SQLite.
@@ -234,7 +233,7 @@ pub async fn serve(
 ) -> TestApp {
     init_test_logs();
     let http = http_client_with(settings.paddle.timeout).expect("http client");
-    let paddle = paddock::server::paddle::start(&settings, &http)
+    let paddle = paddock::server::paddle::start(&settings.paddle, &settings.public_url, &http)
         .await
         .expect("Paddle starts");
     if let Some(emulator) = paddle.emulator {

@@ -195,7 +195,7 @@ pub async fn spawn_process(
         .await
         .expect("the app's database");
     let http = paddock::server::state::http_client_with(settings.paddle.timeout).expect("http");
-    let paddle = paddock::server::paddle::client_only(&settings, &http)
+    let paddle = paddock::server::paddle::client_only(&settings.paddle, &http)
         .await
         .expect("Paddle client");
     let webhook_secret = settings.paddle.webhook_secrets.first().cloned();

@@ -1,10 +1,15 @@
-use std::collections::HashMap;
-
 use super::*;
+use crate::server::settings::RawSettings;
 
-fn load(pairs: &[(&'static str, &'static str)]) -> Result<PaddleSettings, SettingsError> {
-    let map: HashMap<&str, &str> = pairs.iter().copied().collect();
-    PaddleSettings::from_source(&map, Path::new("/srv/data"))
+/// Paddle's settings from these variables alone, read by clap as at start-up.
+fn load(pairs: &[(&str, &str)]) -> Result<PaddleSettings, SettingsError> {
+    RawSettings::from_pairs(pairs)?
+        .paddle
+        .build(Path::new("/srv/data"))
+}
+
+fn first_secret(s: &PaddleSettings) -> Option<&str> {
+    s.webhook_secrets.first().map(|s| s.expose_secret())
 }
 
 const SANDBOX_KEY: &str = "pdl_sdbx_apikey_01abcdefghijklmnopqrstuvwx_ABCDEFGHIJKLMNOPQRSTUV";
@@ -48,7 +53,7 @@ fn local_settings_are_read_from_their_variables() {
     assert_eq!(local.api_keys.len(), 2);
     assert_eq!(local.api_keys[0].expose_secret(), "key_one");
     assert_eq!(local.link_ttl, Duration::from_secs(30));
-    assert_eq!(first_secret(&s.webhook_secrets), Some("pdl_ntfset_a"));
+    assert_eq!(first_secret(&s), Some("pdl_ntfset_a"));
 }
 
 #[test]
@@ -183,7 +188,7 @@ fn an_api_url_selects_a_standalone_emulator_with_its_key_secret_and_portal_origi
     assert_eq!(remote.api_key.expose_secret(), "emulator_key");
     // By default portal links may point only at the API's own origin.
     assert_eq!(remote.portal_origin.as_str(), "http://10.0.0.5:3900/");
-    assert_eq!(first_secret(&s.webhook_secrets), Some("pdl_ntfset_shared"));
+    assert_eq!(first_secret(&s), Some("pdl_ntfset_shared"));
     assert!(!s.is_local() && !s.is_live());
 
     let s = load(&[
@@ -210,43 +215,25 @@ fn an_api_url_needs_a_key_and_a_secret_and_refuses_real_paddle_or_odd_urls() {
     let url = ("PADDLE_API_URL", "http://10.0.0.5:3900");
     let key = ("PADDLE_API_KEY", "emulator_key");
     let secret = ("PADDLE_WEBHOOK_SECRETS", "pdl_ntfset_shared");
-    let cases: [(&[(&str, &str)], &str); 7] = [
-        (&[url, secret], "PADDLE_API_KEY"),
-        (&[url, key], "PADDLE_WEBHOOK_SECRETS"),
-        (&[url, key, secret, ("PADDLE_ENV", "sandbox")], "PADDLE_ENV"),
+    let odd_origin = ("PADDLE_PORTAL_ORIGIN", "javascript:alert(1)");
+    let mut cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![url, secret], "PADDLE_API_KEY"),
+        (vec![url, key], "PADDLE_WEBHOOK_SECRETS"),
         (
-            &[
-                ("PADDLE_API_URL", "https://sandbox-api.paddle.com"),
-                key,
-                secret,
-            ],
-            "PADDLE_API_URL",
+            vec![url, key, secret, ("PADDLE_ENV", "sandbox")],
+            "PADDLE_ENV",
         ),
-        (
-            &[("PADDLE_API_URL", "10.0.0.5:3900"), key, secret],
-            "PADDLE_API_URL",
-        ),
-        (
-            &[
-                ("PADDLE_API_URL", "http://user:pw@10.0.0.5:3900"),
-                key,
-                secret,
-            ],
-            "PADDLE_API_URL",
-        ),
-        (
-            &[
-                url,
-                key,
-                secret,
-                ("PADDLE_PORTAL_ORIGIN", "javascript:alert(1)"),
-            ],
-            "PADDLE_PORTAL_ORIGIN",
-        ),
+        (vec![url, key, secret, odd_origin], "PADDLE_PORTAL_ORIGIN"),
     ];
+    for odd in [
+        "https://sandbox-api.paddle.com",
+        "10.0.0.5:3900",
+        "http://user:pw@10.0.0.5:3900",
+    ] {
+        cases.push((vec![("PADDLE_API_URL", odd), key, secret], "PADDLE_API_URL"));
+    }
     for (pairs, var) in cases {
-        let map: HashMap<&str, &str> = pairs.iter().copied().collect();
-        let err = match PaddleSettings::from_source(&map, Path::new("/srv/data")) {
+        let err = match load(&pairs) {
             Ok(_) => panic!("{pairs:?} loaded"),
             Err(e) => e,
         };
