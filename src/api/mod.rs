@@ -2,6 +2,5 @@
 //! server-side use-case, answer. Compiled for the browser too, as client stubs.
 
 pub mod auth;
-pub mod codes;
 pub mod pages;
 pub mod portal;

@@ -10,6 +10,7 @@ mod common;
 
 mod abuse_limits;
 mod accounts;
+mod accounts_forms;
 mod accounts_sessions;
 mod accounts_takeover;
 mod accounts_tokens;

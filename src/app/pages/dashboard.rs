@@ -1,11 +1,14 @@
 use leptos::prelude::*;
+use leptos::server::ServerActionError;
 use leptos::server_fn::ServerFn;
 use leptos::server_fn::error::ServerFnUrlError;
 use leptos_meta::Title;
 
 use super::flash::Flash;
 use crate::api::auth::ResendVerification;
-use crate::api::portal::{LinkAction, NextStep, PortalError};
+use crate::api::portal::{
+    CreatePortalLink, CreatePortalSession, LinkAction, NextStep, PortalError,
+};
 use crate::app::billing::{BillingView, SubscriptionView};
 use crate::app::islands::portal::{PortalActions, PortalButton};
 use crate::app::session::Viewer;
@@ -51,11 +54,14 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 /// A portal form posted without JavaScript that failed comes back here with the error
-/// in the URL (`?__err=…`, the framework's encoding); it is shown in words.
+/// in the URL (`?__path=…&__err=…`, the framework's encoding, which the router hands on
+/// as `ServerActionError`); it is shown in words. An account function's error (the
+/// resend button's) is the `Flash`'s to show.
 #[component]
 fn PortalFailure() -> impl IntoView {
-    let error =
-        super::flash::query_param("__err").map(|e| ServerFnUrlError::<PortalError>::decode_err(&e));
+    let error = use_context::<ServerActionError>()
+        .filter(|e| [CreatePortalSession::PATH, CreatePortalLink::PATH].contains(&e.path()))
+        .map(|e| ServerFnUrlError::<PortalError>::decode_err(e.err()));
     error.map(|e| {
         let next = match e.next_step() {
             NextStep::Link(text, href) => view! { <a href=href>{text}</a> }.into_any(),

@@ -1,10 +1,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use super::flash::Flash;
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="Paddock: self-service billing" />
+        // Where a failed log-out lands.
+        <Flash />
         <section class="hero" aria-labelledby="home-title">
             <h1 id="home-title">"Manage your subscription, safely"</h1>
             <p class="lead">

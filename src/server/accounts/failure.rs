@@ -1,8 +1,9 @@
-//! Why an account use-case did not succeed, and how lower errors map onto that.
+//! Why an account use-case did not succeed, how lower errors map onto that, and what
+//! of it the client learns.
 
 use std::time::Duration;
 
-use crate::api::codes::AuthError;
+use crate::api::auth::AuthError;
 use crate::server::accounts::backend::{AccountError, Backend};
 use crate::server::accounts::mail::MailError;
 use crate::server::accounts::password::HashError;
@@ -18,6 +19,24 @@ pub enum Failure {
     Busy,
     /// Our fault: logged in full, shown as a generic message.
     Internal(AccountError),
+}
+
+/// What the client learns: the refusal itself, or a variant for the rest. An internal
+/// error is logged here in full and leaves only as `Server`.
+impl From<Failure> for AuthError {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Refused(e) => e,
+            Failure::Limited(wait) => AuthError::RateLimited {
+                retry_after: wait.as_secs().max(1),
+            },
+            Failure::Busy => AuthError::Busy,
+            Failure::Internal(e) => {
+                tracing::error!(error = %e, "account action failed");
+                AuthError::Server
+            }
+        }
+    }
 }
 
 impl From<AccountError> for Failure {

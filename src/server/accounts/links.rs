@@ -2,7 +2,7 @@
 
 use super::email::EmailAddress;
 use super::{Backend, Failure, Outcome, RESET_TTL_SECS, VERIFY_TTL_SECS, now, tokens};
-use crate::api::codes::AuthError;
+use crate::api::auth::AuthError;
 use crate::server::db::tokens as token_rows;
 use crate::server::db::tokens::{Purpose, Unusable};
 

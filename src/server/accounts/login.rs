@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use super::email::EmailAddress;
 use super::slots::Slots;
 use super::{AccountError, AuthSession, Credentials, Failure, Outcome, User, by_address, by_ip};
-use crate::api::codes::AuthError;
+use crate::api::auth::AuthError;
 
 /// Checks the password and starts a session (with a new session id). Both log-in limits
 /// (client IP, account) take their slot before the password is checked, so parallel

@@ -6,7 +6,7 @@ use super::email::EmailAddress;
 use super::links::{send_link, use_token};
 use super::slots::Slots;
 use super::{Backend, Failure, Outcome, by_address, by_ip, now, password, unverified_cutoff};
-use crate::api::codes::AuthError;
+use crate::api::auth::AuthError;
 use crate::server::db::tokens::Purpose;
 use crate::server::db::{tokens as token_rows, users};
 

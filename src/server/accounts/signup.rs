@@ -10,7 +10,7 @@ use super::login::start_session;
 use super::slots::Slots;
 use super::{AuthSession, Backend, Failure, Outcome, User, by_address, by_ip, now, password};
 use super::{tokens, unverified_cutoff};
-use crate::api::codes::AuthError;
+use crate::api::auth::AuthError;
 use crate::server::db::tokens::Purpose;
 use crate::server::db::{tokens as token_rows, users};
 

@@ -1,5 +1,6 @@
-//! Where accounts meet HTTP: what a server function gathers and answers, the client
-//! IP, and what pages learn about the visitor.
+//! Where accounts meet HTTP: what a server function gathers and answers (the
+//! framework's redirect, the error's status), the client IP, and what pages learn
+//! about the visitor.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -7,10 +8,13 @@ use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder};
-use leptos::prelude::{ServerFnError, provide_context, use_context};
+use leptos::prelude::{provide_context, use_context};
+use leptos::server_fn::ServerFn;
+use leptos::server_fn::error::ServerFnUrlError;
 use leptos_axum::ResponseOptions;
+use url::Position;
 
-use crate::api::codes::AuthError;
+use crate::api::auth::AuthError;
 use crate::app::session::Viewer;
 use crate::server::accounts::sessions::{self, Store};
 use crate::server::accounts::{AuthSession, Backend, Failure};
@@ -34,93 +38,98 @@ pub fn auth_layer(state: &AppState) -> AuthManagerLayer<Backend, Store> {
 pub struct Call {
     pub auth: AuthSession,
     pub ip: IpAddr,
-    /// A plain `<form>` post (no JavaScript): answer with a 303 redirect.
-    html: bool,
 }
 
 impl Call {
-    pub async fn gather() -> Result<Self, ServerFnError> {
-        let auth: AuthSession = leptos_axum::extract().await?;
-        let parts =
-            use_context::<Parts>().ok_or_else(|| ServerFnError::new("no request in context"))?;
+    pub async fn gather() -> Result<Self, AuthError> {
+        let auth: AuthSession = leptos_axum::extract().await.map_err(|e| {
+            tracing::error!(error = %e, "no auth session in the request");
+            AuthError::Server
+        })?;
+        let parts = use_context::<Parts>().ok_or(AuthError::Server)?;
         let ip = client_ip(&parts, auth.backend.config.trust_forwarded_for);
-        let html = parts
-            .headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"));
-        Ok(Self { auth, ip, html })
+        Ok(Self { auth, ip })
     }
 
-    /// Success goes to `to`; a failure goes back to `form` with `?error=code` (forms)
-    /// or answers with its status and message (API clients).
-    pub fn answer(
+    /// The answer of the server function `F`. Success: `to`, the next page, where
+    /// `leptos_axum::redirect` sends a browser's form post (a script gets it as the
+    /// body). Failure: the error with its status (and `Retry-After`) for a script, and
+    /// for a browser's form post a redirect back to `form` with the error in the URL,
+    /// the framework's way (`ServerFnUrlError`), which the page shows in words.
+    pub fn answer<F: ServerFn>(
         &self,
         result: Result<String, Failure>,
         form: &str,
-    ) -> Result<String, ServerFnError> {
-        let response = use_context::<ResponseOptions>();
-        let (error, status, retry) = match result {
+    ) -> Result<String, AuthError> {
+        let error = match result {
             Ok(to) => {
-                if self.html {
-                    see_other(response.as_ref(), &to);
-                }
+                redirect(&to);
                 return Ok(to);
             }
-            Err(Failure::Refused(e)) => (e, status_of(e), None),
-            Err(Failure::Limited(wait)) => (
-                AuthError::RateLimited,
-                StatusCode::TOO_MANY_REQUESTS,
-                Some(wait.as_secs().max(1)),
-            ),
-            Err(Failure::Busy) => (
-                AuthError::Busy,
-                StatusCode::SERVICE_UNAVAILABLE,
-                Some(BUSY_RETRY_SECS),
-            ),
-            Err(Failure::Internal(e)) => {
-                tracing::error!(error = %e, "account action failed");
-                (AuthError::Server, StatusCode::INTERNAL_SERVER_ERROR, None)
-            }
+            Err(failure) => AuthError::from(failure),
         };
-        if let Some(res) = &response {
-            res.set_status(status);
-            if let Some(secs) = retry {
+        if let Some(res) = use_context::<ResponseOptions>() {
+            res.set_status(status(&error));
+            if let Some(secs) = retry_after(&error) {
                 res.insert_header(header::RETRY_AFTER, HeaderValue::from(secs));
             }
         }
-        if self.html {
-            let sep = if form.contains('?') { '&' } else { '?' };
-            see_other(
-                response.as_ref(),
-                &format!("{form}{sep}error={}", error.code()),
-            );
+        // After the status: for a form post the redirect's 302 replaces it; a script
+        // keeps it.
+        match self.back_with(F::PATH, &error, form) {
+            Some(back) => redirect(&back),
+            None => tracing::error!("no URL to carry an account error back to its form"),
         }
-        Err(ServerFnError::new(error.message()))
+        Err(error)
+    }
+
+    /// `form` with `error` of the function at `path` in its query (relative, like the
+    /// other redirects).
+    fn back_with(&self, path: &str, error: &AuthError, form: &str) -> Option<String> {
+        let base = url::Url::parse(&self.auth.backend.public_origin)
+            .ok()?
+            .join(form)
+            .ok()?;
+        let url = ServerFnUrlError::new(path, error.clone())
+            .to_url(base.as_str())
+            .ok()?;
+        Some(url[Position::BeforePath..].to_owned())
+    }
+}
+
+/// The framework's redirect: a 302 for a browser's form post, a header for its own
+/// client (a script keeps the status). Only for a valid header value, as it panics on
+/// others (every location here is built or checked by this module).
+fn redirect(to: &str) {
+    if HeaderValue::from_str(to).is_ok() {
+        leptos_axum::redirect(to);
     }
 }
 
 /// What a 503 for saturated password hashing asks a client to wait, in seconds.
 const BUSY_RETRY_SECS: u64 = 2;
 
-fn see_other(response: Option<&ResponseOptions>, to: &str) {
-    if let (Some(res), Ok(location)) = (response, HeaderValue::from_str(to)) {
-        res.set_status(StatusCode::SEE_OTHER);
-        res.insert_header(header::LOCATION, location);
+/// The `Retry-After` of `error`, in seconds.
+fn retry_after(error: &AuthError) -> Option<u64> {
+    match error {
+        AuthError::RateLimited { retry_after } => Some(*retry_after),
+        AuthError::Busy => Some(BUSY_RETRY_SECS),
+        _ => None,
     }
 }
 
-fn status_of(error: AuthError) -> StatusCode {
+/// The status a script sees for `error`.
+fn status(error: &AuthError) -> StatusCode {
     match error {
         AuthError::Invalid | AuthError::VerifyPassword => StatusCode::UNAUTHORIZED,
-        AuthError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        AuthError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AuthError::BadEmail | AuthError::PasswordLength => StatusCode::UNPROCESSABLE_ENTITY,
         AuthError::TokenInvalid | AuthError::TokenUsed | AuthError::TokenExpired => {
             StatusCode::BAD_REQUEST
         }
         AuthError::Forbidden => StatusCode::FORBIDDEN,
         AuthError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-        AuthError::Server => StatusCode::INTERNAL_SERVER_ERROR,
+        AuthError::Server | AuthError::ServerFn { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
