@@ -1,5 +1,5 @@
 # The two Quickstart commands. Each installs what it is missing, then does its job.
-.PHONY: run test bundle-size bench
+.PHONY: run test bundle-size bench fuzz
 
 run:  ## build and serve on http://127.0.0.1:3000 (SQLite in ./data)
 	@scripts/run
@@ -13,3 +13,6 @@ bundle-size: ## raw, gzip and brotli size of every file the home page downloads
 bench: ## release-build figures: webhooks (SQLite, Postgres) and portal mints through the app vs direct
 	@bench/run.sh webhooks
 	@bench/run.sh portal
+
+fuzz: ## a million generated inputs (FUZZ_INPUTS) through the webhook signature, event and id parsers
+	@scripts/fuzz
