@@ -1,5 +1,5 @@
 # The two Quickstart commands. Each installs what it is missing, then does its job.
-.PHONY: run test bundle-size bench
+.PHONY: run test bundle-size bench fuzz
 
 run:  ## build and serve on http://127.0.0.1:3000 (SQLite in ./data)
 	@scripts/run
@@ -14,3 +14,6 @@ bench: ## release-build figures: webhooks (SQLite, Postgres) and portal mints th
 	@bench/run.sh webhooks
 	@bench/run.sh portal
 	@bench/run.sh limits
+
+fuzz: ## a million generated inputs (FUZZ_INPUTS) through the webhook signature, event and id parsers
+	@scripts/fuzz
