@@ -22,7 +22,11 @@ pub fn PortalActions(children: Children) -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
-    view! { <div class="portal-actions" on:submit=on_submit>{children()}</div> }
+    view! {
+        <div class="portal-actions" on:submit=on_submit>
+            {children()}
+        </div>
+    }
 }
 
 /// One button as a form, and the line where its errors appear (server-rendered, inside
@@ -47,10 +51,13 @@ pub fn PortalButton(
     };
     view! {
         <form method="post" action=action class="portal-action">
-            {link.map(|(id, action)| view! {
-                <input type="hidden" name="subscription_id" value=id />
-                <input type="hidden" name="action" value=action.as_str() />
-            })}
+            {link
+                .map(|(id, action)| {
+                    view! {
+                        <input type="hidden" name="subscription_id" value=id />
+                        <input type="hidden" name="action" value=action.as_str() />
+                    }
+                })}
             <button
                 type="submit"
                 class=if primary { "primary" } else { "secondary" }

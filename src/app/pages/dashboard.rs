@@ -21,35 +21,42 @@ pub fn DashboardPage() -> impl IntoView {
         <Title text="Dashboard · Paddock" />
         <h1>"Dashboard"</h1>
         <Flash />
-        {viewer.map(|v| view! {
-            <section aria-labelledby="account-title">
-                <h2 id="account-title">"Account"</h2>
-                <dl class="facts">
-                    <dt>"Email"</dt>
-                    <dd>{v.email.clone()}</dd>
-                    <dt>"Status"</dt>
-                    <dd>{if v.verified { "Verified" } else { "Not verified" }}</dd>
-                </dl>
-            </section>
-            {if v.verified {
+        {viewer
+            .map(|v| {
                 view! {
-                    <section aria-labelledby="billing-title">
-                        <h2 id="billing-title">"Billing"</h2>
-                        <Suspense fallback=|| ()>{billing(v.email)}</Suspense>
+                    <section aria-labelledby="account-title">
+                        <h2 id="account-title">"Account"</h2>
+                        <dl class="facts">
+                            <dt>"Email"</dt>
+                            <dd>{v.email.clone()}</dd>
+                            <dt>"Status"</dt>
+                            <dd>{if v.verified { "Verified" } else { "Not verified" }}</dd>
+                        </dl>
                     </section>
-                }.into_any()
-            } else {
-                view! {
-                    <section aria-labelledby="verify-title" class="callout">
-                        <h2 id="verify-title">"Verify your email to manage billing"</h2>
-                        <p>"Open the link we mailed you. No billing data is shown until then."</p>
-                        <form method="post" action=ResendVerification::url()>
-                            <button type="submit">"Resend verification email"</button>
-                        </form>
-                    </section>
-                }.into_any()
-            }}
-        })}
+                    {if v.verified {
+                        view! {
+                            <section aria-labelledby="billing-title">
+                                <h2 id="billing-title">"Billing"</h2>
+                                <Suspense fallback=|| ()>{billing(v.email)}</Suspense>
+                            </section>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <section aria-labelledby="verify-title" class="callout">
+                                <h2 id="verify-title">"Verify your email to manage billing"</h2>
+                                <p>
+                                    "Open the link we mailed you. No billing data is shown until then."
+                                </p>
+                                <form method="post" action=ResendVerification::url()>
+                                    <button type="submit">"Resend verification email"</button>
+                                </form>
+                            </section>
+                        }
+                            .into_any()
+                    }}
+                }
+            })}
     }
 }
 
@@ -67,7 +74,13 @@ fn PortalFailure() -> impl IntoView {
             NextStep::Link(text, href) => view! { <a href=href>{text}</a> }.into_any(),
             NextStep::Retry => view! { <span>"Press the button again."</span> }.into_any(),
         };
-        view! { <p class="flash error" role="alert">{e.message()} " " {next}</p> }
+        view! {
+            <p class="flash error" role="alert">
+                {e.message()}
+                " "
+                {next}
+            </p>
+        }
     })
 }
 
@@ -91,9 +104,13 @@ fn Billing(email: String, view: Option<BillingView>) -> impl IntoView {
                 } else {
                     view! {
                         <ul class="subscriptions" aria-label="Your subscriptions">
-                            {subscriptions.into_iter().map(|s| view! { <Subscription s /> }).collect_view()}
+                            {subscriptions
+                                .into_iter()
+                                .map(|s| view! { <Subscription s /> })
+                                .collect_view()}
                         </ul>
-                    }.into_any()
+                    }
+                        .into_any()
                 }}
             </PortalActions>
         }
@@ -106,18 +123,32 @@ fn Billing(email: String, view: Option<BillingView>) -> impl IntoView {
                     " yet. Once you subscribe with this email, your subscriptions show here and you can manage them."
                 </p>
                 {match checkout_url {
-                    Some(url) => view! { <p><a class="button" href=url>"Subscribe"</a></p> }.into_any(),
+                    Some(url) => {
+                        view! {
+                            <p>
+                                <a class="button" href=url>
+                                    "Subscribe"
+                                </a>
+                            </p>
+                        }
+                            .into_any()
+                    }
                     None => view! { <p>"Subscribe from the product's pricing page."</p> }.into_any(),
                 }}
             </div>
         }
         .into_any(),
         Some(BillingView::Unavailable) | None => view! {
-            <p role="alert">"Your subscriptions cannot be shown right now. Reload the page in a moment."</p>
+            <p role="alert">
+                "Your subscriptions cannot be shown right now. Reload the page in a moment."
+            </p>
         }
         .into_any(),
     };
-    view! { <PortalFailure /> {billing} }
+    view! {
+        <PortalFailure />
+        {billing}
+    }
 }
 
 /// One subscription: what it is, its state in words, and its deep-link buttons.
@@ -134,24 +165,39 @@ fn Subscription(s: SubscriptionView) -> impl IntoView {
                 <dd>{s.price}</dd>
                 <dt>"Status"</dt>
                 <dd class="subscription-status">{s.status}</dd>
-                {s.next_bill.map(|d| view! { <dt>"Next bill"</dt><dd>{d}</dd> })}
+                {s
+                    .next_bill
+                    .map(|d| {
+                        view! {
+                            <dt>"Next bill"</dt>
+                            <dd>{d}</dd>
+                        }
+                    })}
             </dl>
             {s.note.map(|n| view! { <p class="subscription-note">{n}</p> })}
             <div class="subscription-actions">
-                {s.can_cancel.then(|| view! {
-                    <PortalButton
-                        label="Cancel"
-                        link=(s.id.clone(), LinkAction::Cancel)
-                        described=format!("Cancel {name}")
-                    />
-                })}
-                {s.can_update_payment.then(|| view! {
-                    <PortalButton
-                        label="Update payment method"
-                        link=(s.id.clone(), LinkAction::UpdatePaymentMethod)
-                        described=format!("Update payment method for {name}")
-                    />
-                })}
+                {s
+                    .can_cancel
+                    .then(|| {
+                        view! {
+                            <PortalButton
+                                label="Cancel"
+                                link=(s.id.clone(), LinkAction::Cancel)
+                                described=format!("Cancel {name}")
+                            />
+                        }
+                    })}
+                {s
+                    .can_update_payment
+                    .then(|| {
+                        view! {
+                            <PortalButton
+                                label="Update payment method"
+                                link=(s.id.clone(), LinkAction::UpdatePaymentMethod)
+                                described=format!("Update payment method for {name}")
+                            />
+                        }
+                    })}
             </div>
         </li>
     }

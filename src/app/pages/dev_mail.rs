@@ -34,16 +34,33 @@ pub fn DevMailPage() -> impl IntoView {
 fn Messages(messages: Vec<MailSummary>) -> impl IntoView {
     let empty = messages.is_empty();
     view! {
-        <p>"Without SMTP_URL, mail is written to files instead of sent; here they are, newest first."</p>
+        <p>
+            "Without SMTP_URL, mail is written to files instead of sent; here they are, newest first."
+        </p>
         {empty.then(|| view! { <p>"No mail yet."</p> })}
         <ul class="outbox">
-            {messages.into_iter().map(|m| view! {
-                <li>
-                    <p><strong>{m.subject}</strong></p>
-                    <p>"To: " {m.to} " · " <time>{m.sent_at}</time></p>
-                    {m.link.map(|link| view! { <p><a href=link.clone()>{link.clone()}</a></p> })}
-                </li>
-            }).collect_view()}
+            {messages
+                .into_iter()
+                .map(|m| {
+                    view! {
+                        <li>
+                            <p>
+                                <strong>{m.subject}</strong>
+                            </p>
+                            <p>"To: " {m.to} " · " <time>{m.sent_at}</time></p>
+                            {m
+                                .link
+                                .map(|link| {
+                                    view! {
+                                        <p>
+                                            <a href=link.clone()>{link.clone()}</a>
+                                        </p>
+                                    }
+                                })}
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
 }

@@ -15,8 +15,22 @@ pub fn Flash() -> impl IntoView {
     let error = account_error();
     let notice = query_param("notice").and_then(|c| Notice::from_code(&c));
     view! {
-        {error.map(|e| view! { <p class="flash error" role="alert">{e.message()}</p> })}
-        {notice.map(|n| view! { <p class="flash notice" role="status">{n.message()}</p> })}
+        {error
+            .map(|e| {
+                view! {
+                    <p class="flash error" role="alert">
+                        {e.message()}
+                    </p>
+                }
+            })}
+        {notice
+            .map(|n| {
+                view! {
+                    <p class="flash notice" role="status">
+                        {n.message()}
+                    </p>
+                }
+            })}
     }
 }
 

@@ -15,7 +15,9 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <ForgotPasswordForm>
                 <EmailField />
             </ForgotPasswordForm>
-            <p><a href="/login">"Back to log in"</a></p>
+            <p>
+                <a href="/login">"Back to log in"</a>
+            </p>
         </section>
     }
 }

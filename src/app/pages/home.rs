@@ -19,7 +19,9 @@ pub fn HomePage() -> impl IntoView {
         <section aria-labelledby="how-title">
             <h2 id="how-title">"How it keeps billing private"</h2>
             <ul class="points">
-                <li>"You sign in and prove your email address before any billing data is shown."</li>
+                <li>
+                    "You sign in and prove your email address before any billing data is shown."
+                </li>
                 <li>"Your Paddle customer is found on the server, from your verified email."</li>
                 <li>"Every portal link is minted fresh, used once, and never stored."</li>
             </ul>

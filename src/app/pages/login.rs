@@ -18,7 +18,9 @@ pub fn LogInPage() -> impl IntoView {
                 <EmailField />
                 <PasswordField label="Password" new=false />
             </LogInForm>
-            <p><a href="/forgot-password">"Forgot your password?"</a></p>
+            <p>
+                <a href="/forgot-password">"Forgot your password?"</a>
+            </p>
             <p>"New here? " <a href="/signup">"Sign up"</a></p>
         </section>
     }

@@ -16,21 +16,32 @@ pub fn VerifyEmailPage() -> impl IntoView {
             <h1 id="verify-title">"Verify your email"</h1>
             <Flash />
             {match token {
-                Some(token) => view! {
-                    <p>"Confirm that this email address is yours with the password you chose when you signed up."</p>
-                    <VerifyEmailForm>
-                        <Hidden name="token" value=Some(token) />
-                        <PasswordField label="Password" new=false />
-                    </VerifyEmailForm>
-                    <p>
-                        "Did not sign up yourself, or forgot the password? "
-                        <a href="/forgot-password">"Reset the password"</a>
-                        ": that proves the address and makes the account yours, and ends every other session."
-                    </p>
-                }.into_any(),
-                None => view! {
-                    <p>"Log in to ask for a new verification link. " <a href="/login">"Log in"</a></p>
-                }.into_any(),
+                Some(token) => {
+                    view! {
+                        <p>
+                            "Confirm that this email address is yours with the password you chose when you signed up."
+                        </p>
+                        <VerifyEmailForm>
+                            <Hidden name="token" value=Some(token) />
+                            <PasswordField label="Password" new=false />
+                        </VerifyEmailForm>
+                        <p>
+                            "Did not sign up yourself, or forgot the password? "
+                            <a href="/forgot-password">"Reset the password"</a>
+                            ": that proves the address and makes the account yours, and ends every other session."
+                        </p>
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <p>
+                            "Log in to ask for a new verification link. "
+                            <a href="/login">"Log in"</a>
+                        </p>
+                    }
+                        .into_any()
+                }
             }}
         </section>
     }
