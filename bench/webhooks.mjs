@@ -43,13 +43,17 @@ function event(tpl, run, i) {
 }
 
 async function bench(name, databaseUrl) {
-  const server = await startServer(databaseUrl ? { PADDLE_WEBHOOK_SECRETS: SECRET, DATABASE_URL: databaseUrl } : { PADDLE_WEBHOOK_SECRETS: SECRET });
+  const env = { PADDLE_WEBHOOK_SECRETS: SECRET, PADDLE_WEBHOOK_TOLERANCE_SECS: '300' };
+  const server = await startServer(databaseUrl ? { ...env, DATABASE_URL: databaseUrl } : env);
   try {
     const tpl = await templates(server.emulatorPort);
     await load(200, () => request(server.port, 'GET', '/healthz')); // warm-up
     const health = await load(N, () => request(server.port, 'GET', '/healthz'));
     const run = randomBytes(3).toString('hex');
-    const hooks = await load(N, (i) => { const e = event(tpl, run, i); return request(server.port, 'POST', '/webhooks/paddle', e.body, e.headers); });
+    // Built and signed before the clock starts, so the figure is the server's work, not
+    // this client's JSON and HMAC (the server's tolerance is raised to cover the run).
+    const events = Array.from({ length: N }, (_, i) => event(tpl, run, i));
+    const hooks = await load(N, (i) => request(server.port, 'POST', '/webhooks/paddle', events[i].body, events[i].headers));
     console.log(`${name.padEnd(8)} healthz   ${fmt(health)}`);
     console.log(`${name.padEnd(8)} webhooks  ${fmt(hooks)}`);
     console.log(`${name.padEnd(8)} ratio webhooks/healthz: ${(hooks.perSec / health.perSec).toFixed(3)}`);

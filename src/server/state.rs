@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use crate::server::db::Database;
+use crate::server::db::{Database, WriteGate};
 use crate::server::limits::{self, Limits};
 use crate::server::paddle::PaddleHandle;
 use crate::server::settings::Settings;
@@ -20,6 +20,8 @@ pub struct AppState {
     pub paddle: PaddleHandle,
     /// The abuse limits' counts (log-in, mail, portal mints).
     pub limits: Limits,
+    /// Turns for the hot writes on SQLite (webhooks); nothing on Postgres.
+    pub writes: WriteGate,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
         paddle: PaddleHandle,
     ) -> Self {
         let limits = limits::for_database(&db);
+        let writes = WriteGate::for_database(&db);
         Self {
             leptos: settings.leptos.clone(),
             db,
@@ -37,6 +40,7 @@ impl AppState {
             settings: Arc::new(settings),
             paddle,
             limits,
+            writes,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The `webhook_events` table, and storing an event together with its mirror change.
 
-use super::mirror::{MirrorWrite, upsert_customer, upsert_subscription};
+use super::mirror::{
+    MirrorWrite, customer_conflict, customer_insert, subscription_conflict, subscription_insert,
+};
 use super::{Database, on_pool};
 
 /// A verified webhook event, as stored.
@@ -26,49 +28,146 @@ pub enum Stored {
     Duplicate,
 }
 
-const INSERT_EVENT: &str = "INSERT INTO webhook_events \
-    (event_id, event_type, occurred_at, occurred_at_us, notification_id, received_at, payload) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING";
+macro_rules! insert_event {
+    () => {
+        "INSERT INTO webhook_events \
+         (event_id, event_type, occurred_at, occurred_at_us, notification_id, received_at, payload) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING"
+    };
+}
 
-/// Stores `event` and applies `write` in one transaction; a duplicate `event_id` changes
-/// nothing. The INSERT comes first so that SQLite takes its write lock at once (a
-/// transaction that reads first can fail to upgrade under concurrency) and so that
-/// racing deliveries of one event serialise on its primary key.
+const INSERT_EVENT: &str = insert_event!();
+
+// Postgres: the event's insert and its mirror upsert as one statement (one round trip,
+// atomic like any statement). The upsert runs only if the insert returned a row, i.e.
+// the event is new; a concurrent delivery of the same event waits on its primary key
+// and then inserts nothing.
+const STORE_CUSTOMER_PG: &str = concat!(
+    "WITH ev AS (",
+    insert_event!(),
+    " RETURNING 1), m AS (",
+    customer_insert!(),
+    " SELECT $8, $9, $10, $11, $12, $13, $14 WHERE EXISTS (SELECT 1 FROM ev) ",
+    customer_conflict!(),
+    ") SELECT EXISTS (SELECT 1 FROM ev)"
+);
+const STORE_SUBSCRIPTION_PG: &str = concat!(
+    "WITH ev AS (",
+    insert_event!(),
+    " RETURNING 1), m AS (",
+    subscription_insert!(),
+    " SELECT $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22 \
+     WHERE EXISTS (SELECT 1 FROM ev) ",
+    subscription_conflict!(),
+    ") SELECT EXISTS (SELECT 1 FROM ev)"
+);
+const STORE_ONLY_PG: &str = concat!(
+    "WITH ev AS (",
+    insert_event!(),
+    " RETURNING 1) SELECT EXISTS (SELECT 1 FROM ev)"
+);
+
+// SQLite: the same two writes as one multi-statement query (sqlx binds `$N` by number
+// across its statements), inside a transaction: one hop to the connection's thread
+// instead of two. The upsert runs only if the event's insert inserted a row.
+const STORE_CUSTOMER_SQLITE: &str = concat!(
+    insert_event!(),
+    "; ",
+    customer_insert!(),
+    " SELECT $8, $9, $10, $11, $12, $13, $14 WHERE changes() = 1 ",
+    customer_conflict!()
+);
+const STORE_SUBSCRIPTION_SQLITE: &str = concat!(
+    insert_event!(),
+    "; ",
+    subscription_insert!(),
+    " SELECT $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22 \
+     WHERE changes() = 1 ",
+    subscription_conflict!()
+);
+
+/// Binds the event's seven fields ($1–$7), then the mirror write's ($8…), to `$query`.
+macro_rules! bind_all {
+    ($query:expr, $event:expr, $write:expr) => {{
+        let q = $query
+            .bind(&$event.event_id)
+            .bind(&$event.event_type)
+            .bind(&$event.occurred_at)
+            .bind($event.occurred_at_us)
+            .bind(&$event.notification_id)
+            .bind($event.received_at)
+            .bind(&$event.payload);
+        match $write {
+            MirrorWrite::Customer(c) => q
+                .bind(&c.id)
+                .bind(&c.email)
+                .bind(&c.name)
+                .bind(&c.status)
+                .bind(c.updated_at)
+                .bind(c.occurred_at_us)
+                .bind(&c.event_id),
+            MirrorWrite::Subscription(s) => q
+                .bind(&s.id)
+                .bind(&s.customer_id)
+                .bind(&s.status)
+                .bind(&s.items)
+                .bind(s.next_billed_at)
+                .bind(s.current_period_starts_at)
+                .bind(s.current_period_ends_at)
+                .bind(&s.scheduled_change)
+                .bind(s.paused_at)
+                .bind(s.canceled_at)
+                .bind(&s.collection_mode)
+                .bind(s.created_at)
+                .bind(s.updated_at)
+                .bind(s.occurred_at_us)
+                .bind(&s.event_id),
+            MirrorWrite::Nothing => q,
+        }
+    }};
+}
+
+/// Stores `event` and applies `write` atomically; a duplicate `event_id` changes nothing.
+/// On SQLite, one transaction (callers take a [`super::WriteGate`] turn first, so it
+/// never waits on SQLite's busy handler); on Postgres, one statement.
 #[tracing::instrument(skip_all, fields(event_id = %event.event_id, event_type = %event.event_type))]
 pub async fn store_and_apply(
     db: &Database,
     event: &EventWrite,
     write: &MirrorWrite,
 ) -> Result<Stored, sqlx::Error> {
-    on_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let inserted = sqlx::query(INSERT_EVENT)
-            .bind(&event.event_id)
-            .bind(&event.event_type)
-            .bind(&event.occurred_at)
-            .bind(event.occurred_at_us)
-            .bind(&event.notification_id)
-            .bind(event.received_at)
-            .bind(&event.payload)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if inserted == 0 {
-            tx.rollback().await?;
-            return Ok(Stored::Duplicate);
-        }
-        match write {
-            MirrorWrite::Customer(c) => {
-                upsert_customer!(c).execute(&mut *tx).await?;
+    match db {
+        Database::Sqlite(pool) => {
+            let sql = match write {
+                MirrorWrite::Customer(_) => STORE_CUSTOMER_SQLITE,
+                MirrorWrite::Subscription(_) => STORE_SUBSCRIPTION_SQLITE,
+                MirrorWrite::Nothing => INSERT_EVENT,
+            };
+            let mut tx = pool.begin().await?;
+            let affected = bind_all!(sqlx::query(sql), event, write)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            // The event's insert counts 1 when new; the upsert adds 0 or 1.
+            if affected == 0 {
+                tx.rollback().await?;
+                return Ok(Stored::Duplicate);
             }
-            MirrorWrite::Subscription(s) => {
-                upsert_subscription!(s).execute(&mut *tx).await?;
-            }
-            MirrorWrite::Nothing => {}
+            tx.commit().await?;
+            Ok(Stored::New)
         }
-        tx.commit().await?;
-        Ok(Stored::New)
-    })
+        Database::Postgres(pool) => {
+            let sql = match write {
+                MirrorWrite::Customer(_) => STORE_CUSTOMER_PG,
+                MirrorWrite::Subscription(_) => STORE_SUBSCRIPTION_PG,
+                MirrorWrite::Nothing => STORE_ONLY_PG,
+            };
+            let new = bind_all!(sqlx::query_scalar::<_, bool>(sql), event, write)
+                .fetch_one(pool)
+                .await?;
+            Ok(if new { Stored::New } else { Stored::Duplicate })
+        }
+    }
 }
 
 /// How many events are stored in all; for tests and diagnostics.

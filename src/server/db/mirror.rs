@@ -136,34 +136,61 @@ macro_rules! upsert_subscription {
 }
 pub(super) use upsert_subscription;
 
-pub(super) const UPSERT_CUSTOMER: &str = "INSERT INTO customers \
-    (id, email, name, status, updated_at, occurred_at_us, event_id) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7) \
-    ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, \
-    status = excluded.status, updated_at = excluded.updated_at, \
-    occurred_at_us = excluded.occurred_at_us, event_id = excluded.event_id \
-    WHERE customers.occurred_at_us < excluded.occurred_at_us \
-    OR (customers.occurred_at_us = excluded.occurred_at_us \
-        AND customers.event_id < excluded.event_id)";
+// The upserts in parts, so that `db::events` can put the same ones after the event's
+// insert in one Postgres statement.
+macro_rules! customer_insert {
+    () => {
+        "INSERT INTO customers (id, email, name, status, updated_at, occurred_at_us, event_id)"
+    };
+}
+macro_rules! customer_conflict {
+    () => {
+        "ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, \
+         status = excluded.status, updated_at = excluded.updated_at, \
+         occurred_at_us = excluded.occurred_at_us, event_id = excluded.event_id \
+         WHERE customers.occurred_at_us < excluded.occurred_at_us \
+         OR (customers.occurred_at_us = excluded.occurred_at_us \
+             AND customers.event_id < excluded.event_id)"
+    };
+}
+macro_rules! subscription_insert {
+    () => {
+        "INSERT INTO subscriptions \
+         (id, customer_id, status, items, next_billed_at, current_period_starts_at, \
+          current_period_ends_at, scheduled_change, paused_at, canceled_at, collection_mode, \
+          created_at, updated_at, occurred_at_us, event_id)"
+    };
+}
+macro_rules! subscription_conflict {
+    () => {
+        "ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, \
+         status = excluded.status, items = excluded.items, \
+         next_billed_at = excluded.next_billed_at, \
+         current_period_starts_at = excluded.current_period_starts_at, \
+         current_period_ends_at = excluded.current_period_ends_at, \
+         scheduled_change = excluded.scheduled_change, paused_at = excluded.paused_at, \
+         canceled_at = excluded.canceled_at, collection_mode = excluded.collection_mode, \
+         created_at = excluded.created_at, updated_at = excluded.updated_at, \
+         occurred_at_us = excluded.occurred_at_us, event_id = excluded.event_id \
+         WHERE (subscriptions.occurred_at_us < excluded.occurred_at_us \
+                OR (subscriptions.occurred_at_us = excluded.occurred_at_us \
+                    AND subscriptions.event_id < excluded.event_id)) \
+         AND subscriptions.status <> 'canceled'"
+    };
+}
+pub(super) use {customer_conflict, customer_insert, subscription_conflict, subscription_insert};
 
-pub(super) const UPSERT_SUBSCRIPTION: &str = "INSERT INTO subscriptions \
-    (id, customer_id, status, items, next_billed_at, current_period_starts_at, \
-     current_period_ends_at, scheduled_change, paused_at, canceled_at, collection_mode, \
-     created_at, updated_at, occurred_at_us, event_id) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-    ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, \
-    status = excluded.status, items = excluded.items, \
-    next_billed_at = excluded.next_billed_at, \
-    current_period_starts_at = excluded.current_period_starts_at, \
-    current_period_ends_at = excluded.current_period_ends_at, \
-    scheduled_change = excluded.scheduled_change, paused_at = excluded.paused_at, \
-    canceled_at = excluded.canceled_at, collection_mode = excluded.collection_mode, \
-    created_at = excluded.created_at, updated_at = excluded.updated_at, \
-    occurred_at_us = excluded.occurred_at_us, event_id = excluded.event_id \
-    WHERE (subscriptions.occurred_at_us < excluded.occurred_at_us \
-           OR (subscriptions.occurred_at_us = excluded.occurred_at_us \
-               AND subscriptions.event_id < excluded.event_id)) \
-    AND subscriptions.status <> 'canceled'";
+pub(super) const UPSERT_CUSTOMER: &str = concat!(
+    customer_insert!(),
+    " VALUES ($1, $2, $3, $4, $5, $6, $7) ",
+    customer_conflict!()
+);
+
+pub(super) const UPSERT_SUBSCRIPTION: &str = concat!(
+    subscription_insert!(),
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ",
+    subscription_conflict!()
+);
 
 /// The customer whose (normalised) email is `email`; the most recently updated if several.
 pub async fn customer_by_email(

@@ -20,8 +20,10 @@ mod serve_lock;
 pub mod snapshot;
 pub mod tokens;
 pub mod users;
+mod write_gate;
 
 pub use serve_lock::ServeLock;
+pub use write_gate::WriteGate;
 
 /// Runs one query expression on whichever pool `$db` holds; the SQL (with `$1`
 /// placeholders) is written once and must be valid on both backends.

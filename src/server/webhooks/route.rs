@@ -59,10 +59,10 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
 }
 
 async fn store(state: &AppState, received: &Received) -> StatusCode {
-    let stored = tokio::time::timeout(
-        ANSWER_WITHIN,
-        events::store_and_apply(&state.db, &received.event, &received.write),
-    )
+    let stored = tokio::time::timeout(ANSWER_WITHIN, async {
+        let _turn = state.writes.turn().await;
+        events::store_and_apply(&state.db, &received.event, &received.write).await
+    })
     .await;
     match stored {
         Ok(Ok(Stored::New)) => {
