@@ -2,7 +2,7 @@
 //! the Paddle mirror; `portal-session` mints a portal link for an operator.
 
 use clap::{Parser, Subcommand};
-use paddock::server::{operator, reconcile, settings::Settings, startup, telemetry};
+use paddock::server::{doctor, operator, reconcile, settings::Settings, startup, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -23,6 +23,8 @@ enum Command {
     Reconcile,
     /// Mint a customer portal session for a customer of the mirror (operator; audited)
     PortalSession(operator::PortalSessionArgs),
+    /// Check this deployment (settings, database, Paddle, webhooks, mirror): PASS/WARN/FAIL
+    Doctor,
 }
 
 #[tokio::main]
@@ -30,10 +32,11 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Serve);
     match command {
-        Command::PortalSession(_) => operator::init_logs(),
+        Command::PortalSession(_) | Command::Doctor => operator::init_logs(),
         Command::Serve | Command::Reconcile => telemetry::init(),
     }
     let result = match (command, Settings::from_env()) {
+        (Command::Doctor, s) => doctor::run(s).await.map_err(|e| e.to_string()),
         (_, Err(e)) => Err(format!("configuration: {e}")),
         (Command::Serve, Ok(s)) => startup::serve(s).await.map_err(|e| e.to_string()),
         (Command::Reconcile, Ok(s)) => reconcile::run(&s)

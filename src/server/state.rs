@@ -9,6 +9,7 @@ use crate::server::db::Database;
 use crate::server::limits::{self, Limits};
 use crate::server::paddle::PaddleHandle;
 use crate::server::settings::Settings;
+use crate::server::webhooks::refusals::Refusals;
 
 /// Shared by every request: one pool, one HTTP client (inside the Paddle client too), the settings.
 #[derive(Clone, FromRef)]
@@ -20,6 +21,8 @@ pub struct AppState {
     pub paddle: PaddleHandle,
     /// The abuse limits' counts (log-in, mail, portal mints).
     pub limits: Limits,
+    /// Webhook deliveries refused since the last flush (`webhooks::refusals::spawn_flush`).
+    pub refusals: Arc<Refusals>,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
             settings: Arc::new(settings),
             paddle,
             limits,
+            refusals: Arc::default(),
         }
     }
 }
