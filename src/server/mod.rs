@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod billing;
 pub mod db;
+pub mod doctor;
 pub mod http;
 pub mod jobs;
 pub mod limits;

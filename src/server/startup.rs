@@ -65,6 +65,12 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
         .emulator
         .map(|e| e.spawn(stop.clone().cancelled_owned()));
     let state = AppState::new(settings, db.clone(), http, paddle.handle);
+    let refusals = crate::server::webhooks::refusals::spawn_flush(
+        state.refusals.clone(),
+        db.clone(),
+        crate::server::webhooks::refusals::FLUSH_EVERY,
+        stop.clone().cancelled_owned(),
+    );
     let addr = state.leptos.site_addr;
     let listener = TcpListener::bind(addr)
         .await
@@ -85,6 +91,8 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     if let Some(emulator) = emulator {
         let _ = emulator.await;
     }
+    // Its last flush: the refusals counted since the previous one.
+    let _ = refusals.await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -9,6 +9,7 @@ use crate::server::db::{Database, WriteGate};
 use crate::server::limits::{self, Limits};
 use crate::server::paddle::PaddleHandle;
 use crate::server::settings::Settings;
+use crate::server::webhooks::refusals::Refusals;
 
 /// Shared by every request: one pool, one HTTP client (inside the Paddle client too), the settings.
 #[derive(Clone, FromRef)]
@@ -22,6 +23,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Turns for the hot writes on SQLite (webhooks); nothing on Postgres.
     pub writes: WriteGate,
+    /// Webhook deliveries refused since the last flush (`webhooks::refusals::spawn_flush`).
+    pub refusals: Arc<Refusals>,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             paddle,
             limits,
             writes,
+            refusals: Arc::default(),
         }
     }
 }

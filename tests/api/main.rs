@@ -17,6 +17,8 @@ mod accounts_tokens;
 mod crash;
 mod dashboard;
 mod db;
+mod doctor;
+mod doctor_refusals;
 mod http;
 mod http_serve;
 mod instances;

@@ -12,10 +12,12 @@ use sqlx::sqlite::{
 };
 
 pub mod audit;
+pub mod doctor;
 pub mod events;
 pub mod jobs;
 pub mod limit_counts;
 pub mod mirror;
+pub mod refusals;
 mod serve_lock;
 pub mod snapshot;
 pub mod tokens;
@@ -68,6 +70,8 @@ pub enum DbError {
     Busy(String),
     #[error("could not connect to the database: {0}")]
     Connect(#[source] sqlx::Error),
+    #[error("the database did not answer within {} s", .0.as_secs())]
+    Timeout(Duration),
     #[error("could not apply migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]

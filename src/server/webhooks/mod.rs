@@ -1,8 +1,10 @@
 //! Paddle's webhooks: `POST /webhooks/paddle` verifies the signature over the raw body,
 //! then stores the event and applies it to the `customers`/`subscriptions` mirror in one
 //! transaction. A plain axum route, not a server function: it needs the raw bytes.
+//! Refused deliveries are counted per reason (`refusals`) for `paddock doctor`.
 
 pub mod apply;
+pub mod refusals;
 pub mod route;
 
 use axum::Router;

@@ -1,4 +1,5 @@
-//! The handler: verify, decode, store and apply, answer. Refusals never touch the database.
+//! The handler: verify, decode, store and apply, answer. Refusals never touch the
+//! database: they bump an in-memory counter of their reason (see `refusals`).
 
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use paddle::time::OffsetDateTime;
 use paddle::webhook::{SIGNATURE_HEADER, VerifyError, verify};
 
 use super::apply::{self, Received};
+use super::refusals::Reason;
 use crate::server::db::events::{self, Stored};
 use crate::server::state::AppState;
 
@@ -25,6 +27,7 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(4);
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let Some(signature) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
         tracing::warn!("webhook refused: no readable Paddle-Signature header");
+        state.refusals.record(Reason::Malformed);
         return StatusCode::BAD_REQUEST;
     };
     let now = OffsetDateTime::now_utc().unix_timestamp();
@@ -38,6 +41,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         MAX_FUTURE,
     ) {
         tracing::warn!(reason = %e, "webhook refused");
+        state.refusals.record(Reason::of(e));
         return match e {
             VerifyError::Malformed => StatusCode::BAD_REQUEST,
             VerifyError::Mismatch | VerifyError::Stale | VerifyError::Future => {

@@ -1,6 +1,7 @@
 //! Test harness: the real router on a free loopback port, with its own fresh database.
 
 pub mod accounts;
+pub mod doctor;
 pub mod emulator;
 pub mod portal;
 pub mod standalone;
@@ -14,6 +15,9 @@ use paddock::server::startup::router;
 use paddock::server::state::{AppState, http_client_with};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
+
+/// How often a test app writes its webhook refusal counts (`paddock serve`: 5 s).
+pub const REFUSALS_FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// A running app and what a test needs to talk to it.
 pub struct TestApp {
@@ -246,6 +250,13 @@ pub async fn serve(
     let origin = settings.public_origin();
     let database_url = secrecy::ExposeSecret::expose_secret(&settings.database_url).to_owned();
     let state = AppState::new(settings, db.clone(), http, paddle.handle);
+    // As `paddock serve` does, but every 100 ms so tests need not wait for it.
+    paddock::server::webhooks::refusals::spawn_flush(
+        state.refusals.clone(),
+        db.clone(),
+        REFUSALS_FLUSH_EVERY,
+        std::future::pending(),
+    );
     let addr = listener.local_addr().expect("local addr");
     tokio::spawn(async move {
         let limits = state.settings.http.clone();

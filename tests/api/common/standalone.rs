@@ -147,6 +147,14 @@ impl AppProcess {
         lines.iter().filter(|l| l.contains(text)).count()
     }
 
+    /// `SIGTERM`, then waits for the process to end; whether it exited 0.
+    pub fn terminate(mut self) -> bool {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -TERM {pid}");
+        self.child.wait().is_ok_and(|s| s.success())
+    }
+
     /// `SIGKILL`: no shutdown, no flushing, in-flight requests cut.
     pub fn kill9(mut self) {
         self.child.kill().expect("SIGKILL");

@@ -1,0 +1,181 @@
+//! Is the database there, and does it have every migration this binary carries?
+
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+
+use super::Line;
+use crate::server::db::doctor::{AppliedMigration, applied_migrations, open_existing};
+use crate::server::db::{Database, DbError};
+use crate::server::settings::Settings;
+
+const CHECK: &str = "database";
+/// A database that has not answered by then is down for the doctor's purpose.
+const CONNECT_WITHIN: Duration = Duration::from_secs(3);
+
+/// The line, and the database for the checks that read it (or why they cannot).
+pub(super) async fn check(settings: &Settings) -> (Line, Result<Database, &'static str>) {
+    let place = location(settings.database_url.expose_secret());
+    let db = match open_existing(&settings.database_url, CONNECT_WITHIN).await {
+        Ok(db) => db,
+        Err(e) => return (unreachable(&place, &e), Err("the database is unreachable")),
+    };
+    let line = match applied_migrations(&db).await {
+        Ok(applied) => judge(&place, applied.as_deref(), &db.migration_versions()),
+        Err(e) => Line::fail(
+            CHECK,
+            format!("{place} answers, but its migrations cannot be read: {e}"),
+            "check that DATABASE_URL's user may read the database",
+        ),
+    };
+    if line.status == super::Status::Fail {
+        db.close().await;
+        return (line, Err("the database is not migrated"));
+    }
+    (line, Ok(db))
+}
+
+fn unreachable(place: &str, e: &DbError) -> Line {
+    let fix = if place.starts_with("sqlite") {
+        "start the app once (`paddock serve` creates and migrates it), or point DATABASE_URL \
+         (or PADDOCK_DATA_DIR) at the app's database"
+    } else {
+        "start the database server, or correct DATABASE_URL (host, port, database, user, \
+         password) and check this machine may reach it"
+    };
+    let why = match e {
+        DbError::Connect(e) => e.to_string(),
+        e => e.to_string(),
+    };
+    Line::fail(CHECK, format!("cannot open {place}: {why}"), fix)
+}
+
+/// The verdict on the migrations `applied` (`None`: never migrated) against `built_in`.
+fn judge(place: &str, applied: Option<&[AppliedMigration]>, built_in: &[i64]) -> Line {
+    const RESTART: &str = "start `paddock serve` of this version: it applies the migrations \
+        at start (the doctor never does)";
+    let Some(applied) = applied else {
+        return Line::fail(
+            CHECK,
+            format!("{place} answers but was never migrated"),
+            RESTART,
+        );
+    };
+    if let Some(broken) = applied.iter().find(|m| !m.success) {
+        return Line::fail(
+            CHECK,
+            format!("{place}: migration {} failed part-way", broken.version),
+            "read the log of the `paddock serve` start that applied it, repair the schema, \
+             delete its row from _sqlx_migrations and start again",
+        );
+    }
+    let has = |v: &i64| applied.iter().any(|m| m.version == *v);
+    let missing: Vec<String> = built_in
+        .iter()
+        .filter(|v| !has(v))
+        .map(i64::to_string)
+        .collect();
+    if !missing.is_empty() {
+        return Line::fail(
+            CHECK,
+            format!(
+                "{place} answers, but {} of {} migrations are not applied ({})",
+                missing.len(),
+                built_in.len(),
+                missing.join(", ")
+            ),
+            RESTART,
+        );
+    }
+    let unknown: Vec<String> = applied
+        .iter()
+        .filter(|m| !built_in.contains(&m.version))
+        .map(|m| m.version.to_string())
+        .collect();
+    if !unknown.is_empty() {
+        return Line::warn(
+            CHECK,
+            format!(
+                "{place} answers; it has migrations this binary does not know ({}): is this \
+                 `paddock` older than the app's?",
+                unknown.join(", ")
+            ),
+        );
+    }
+    Line::pass(
+        CHECK,
+        format!("{place} answers; all {} migrations applied", built_in.len()),
+    )
+}
+
+/// Where the database is, without credentials: `sqlite at <file>` or
+/// `postgres at <host>:<port>/<name>`.
+fn location(url: &str) -> String {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or_default();
+        return format!("sqlite at {path}");
+    }
+    match url::Url::parse(url) {
+        Ok(u) => match u.host_str().filter(|h| !h.is_empty()) {
+            Some(host) => format!(
+                "postgres at {host}:{}{}",
+                u.port().unwrap_or(5432),
+                u.path()
+            ),
+            None => "postgres (local socket)".to_owned(),
+        },
+        Err(_) => "postgres".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::doctor::Status;
+
+    fn applied(versions: &[i64]) -> Vec<AppliedMigration> {
+        versions
+            .iter()
+            .map(|&version| AppliedMigration {
+                version,
+                success: true,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn locations_never_show_credentials() {
+        assert_eq!(
+            location("postgres://paddock:hunter2@db.internal:6543/paddock?sslmode=require"),
+            "postgres at db.internal:6543/paddock"
+        );
+        assert_eq!(location("postgresql://u:p@db/x"), "postgres at db:5432/x");
+        assert_eq!(
+            location("sqlite:///var/lib/paddock/paddock.db?mode=rwc"),
+            "sqlite at /var/lib/paddock/paddock.db"
+        );
+        assert_eq!(
+            location("sqlite://./data/paddock.db"),
+            "sqlite at ./data/paddock.db"
+        );
+    }
+
+    #[test]
+    fn every_built_in_migration_must_be_applied() {
+        let ok = judge("db", Some(&applied(&[1, 2, 3])), &[1, 2, 3]);
+        assert_eq!(ok.status, Status::Pass, "{ok}");
+        let missing = judge("db", Some(&applied(&[1, 2])), &[1, 2, 3]);
+        assert_eq!(missing.status, Status::Fail);
+        assert!(
+            missing.found.contains("1 of 3") && missing.found.contains('3'),
+            "{missing}"
+        );
+        assert_eq!(judge("db", None, &[1]).status, Status::Fail);
+        let newer = judge("db", Some(&applied(&[1, 2, 3, 4])), &[1, 2, 3]);
+        assert_eq!(newer.status, Status::Warn, "{newer}");
+        let mut broken = applied(&[1, 2, 3]);
+        broken[2].success = false;
+        assert_eq!(judge("db", Some(&broken), &[1, 2, 3]).status, Status::Fail);
+    }
+}

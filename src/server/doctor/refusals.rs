@@ -1,0 +1,164 @@
+//! How many deliveries were refused at signature verification in the last 24 h, why,
+//! and whether a verified webhook arrived since (`webhook_refusals`, written by every
+//! app process, see `webhooks::refusals`).
+
+use super::webhooks::DAY;
+use super::{Line, ago, count};
+use crate::server::db::Database;
+use crate::server::db::refusals::{self, RefusalCount};
+use crate::server::settings::Settings;
+use crate::server::webhooks::refusals::Reason;
+
+pub(super) const REFUSALS: &str = "webhook refusals";
+
+/// Refusals of the last 24 h, against the latest verified webhook.
+pub(super) async fn check(
+    db: &Database,
+    settings: &Settings,
+    now: i64,
+    last_verified: Option<i64>,
+) -> Line {
+    let hour = (now - DAY) - (now - DAY).rem_euclid(3600);
+    match refusals::since(db, hour).await {
+        Ok(rows) => {
+            let tolerance = settings.paddle.webhook_tolerance.as_secs();
+            judge_refusals(&rows, now, last_verified, tolerance)
+        }
+        Err(e) => Line::fail(
+            REFUSALS,
+            format!("cannot read webhook_refusals: {e}"),
+            "see the database line above",
+        ),
+    }
+}
+
+/// Label and fix of a stored reason.
+fn explain(reason: &str, tolerance: u64) -> (String, String) {
+    let (label, fix) = match Reason::parse(reason) {
+        Some(Reason::WrongSecret) => (
+            "wrong secret",
+            "PADDLE_WEBHOOK_SECRETS does not match your notification destination's secret \
+             (or someone forged these requests)"
+                .to_owned(),
+        ),
+        Some(Reason::Stale) => (
+            "stale timestamp",
+            format!(
+                "check the server clock / NTP, or a proxy that holds requests back; \
+                 PADDLE_WEBHOOK_TOLERANCE_SECS is {tolerance} s"
+            ),
+        ),
+        Some(Reason::Future) => (
+            "timestamp in the future",
+            "the server clock is behind: check NTP".to_owned(),
+        ),
+        Some(Reason::Malformed) => (
+            "missing or malformed Paddle-Signature",
+            "something between Paddle and the app drops or rewrites the Paddle-Signature \
+             header (or these requests are not from Paddle)"
+                .to_owned(),
+        ),
+        None => (reason, "see the app's log".to_owned()),
+    };
+    (label.to_owned(), fix)
+}
+
+/// FAIL when a refusal came at or after the latest verified webhook (or none ever came):
+/// the most recent thing that happened to a delivery was a refusal. Refusals followed
+/// by verified webhooks are a WARN: secret and clock work now.
+fn judge_refusals(
+    rows: &[RefusalCount],
+    now: i64,
+    last_verified: Option<i64>,
+    tolerance: u64,
+) -> Line {
+    let total: i64 = rows.iter().map(|r| r.count).sum();
+    let Some(latest) = rows.iter().map(|r| r.last_at).max().filter(|_| total > 0) else {
+        return Line::pass(REFUSALS, "no delivery refused in the last 24 h");
+    };
+    let explained: Vec<(String, String)> =
+        rows.iter().map(|r| explain(&r.reason, tolerance)).collect();
+    let kinds: Vec<String> = rows
+        .iter()
+        .zip(&explained)
+        .map(|(r, (label, _))| format!("{} {label}", r.count))
+        .collect();
+    let found = format!(
+        "{} refused in the last 24 h, the latest {} ago: {}",
+        count(total, "delivery", "deliveries"),
+        ago(now, latest),
+        kinds.join(", ")
+    );
+    let fix: Vec<String> = explained
+        .iter()
+        .map(|(label, fix)| format!("{label}: {fix}"))
+        .collect();
+    match last_verified {
+        Some(verified) if verified > latest => Line::warn(
+            REFUSALS,
+            format!(
+                "{found}; verified webhooks arrived since (the latest {} ago), so deliveries \
+                 get through now",
+                ago(now, verified)
+            ),
+        )
+        .with_fix(fix.join("; ")),
+        Some(_) => Line::fail(
+            REFUSALS,
+            format!("{found}; none verified since"),
+            fix.join("; "),
+        ),
+        None => Line::fail(
+            REFUSALS,
+            format!("{found}; no delivery was ever verified"),
+            fix.join("; "),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::doctor::Status;
+
+    fn refused(reason: &str, count: i64, last_at: i64) -> RefusalCount {
+        RefusalCount {
+            reason: reason.into(),
+            count,
+            last_at,
+        }
+    }
+
+    #[test]
+    fn refusals_after_the_last_verified_webhook_fail_with_each_reason_and_fix() {
+        let rows = [refused("wrong_secret", 2, 900), refused("stale", 1, 950)];
+        let line = judge_refusals(&rows, 1000, Some(800), 5);
+        assert_eq!(line.status, Status::Fail);
+        let text = line.to_string();
+        for needle in [
+            "3 deliveries refused",
+            "2 wrong secret",
+            "1 stale timestamp",
+            "PADDLE_WEBHOOK_SECRETS does not match",
+            "NTP",
+            "none verified since",
+        ] {
+            assert!(text.contains(needle), "{needle}: {text}");
+        }
+        assert_eq!(judge_refusals(&rows, 1000, None, 5).status, Status::Fail);
+        // The same second counts as after: ambiguous, so it is reported.
+        assert_eq!(
+            judge_refusals(&rows, 1000, Some(950), 5).status,
+            Status::Fail
+        );
+    }
+
+    #[test]
+    fn refusals_followed_by_verified_webhooks_only_warn() {
+        let rows = [refused("wrong_secret", 4, 900)];
+        let line = judge_refusals(&rows, 1000, Some(990), 5);
+        assert_eq!(line.status, Status::Warn, "{line}");
+        assert!(line.to_string().contains("get through now"), "{line}");
+        assert_eq!(judge_refusals(&[], 1000, None, 5).status, Status::Pass);
+    }
+}

@@ -1,0 +1,30 @@
+use super::*;
+use crate::server::doctor::Status;
+
+const FIX: &str =
+    "point your notification destination at https://billing.example.com/webhooks/paddle";
+
+#[test]
+fn no_webhook_ever_fails_with_the_url_to_point_paddle_at() {
+    let line = judge_received(None, &[], 1000, FIX, Some(false));
+    assert_eq!(line.status, Status::Fail);
+    assert!(line.to_string().contains(FIX), "{line}");
+    // Before the first sale there is nothing to send: a warning, with the same advice.
+    let line = judge_received(None, &[], 1000, FIX, Some(true));
+    assert_eq!(line.status, Status::Warn);
+    assert!(line.to_string().contains(FIX), "{line}");
+}
+
+#[test]
+fn the_last_webhook_is_dated_and_the_day_counted_by_type() {
+    let types = [
+        ("subscription.updated".to_owned(), 30),
+        ("customer.created".to_owned(), 12),
+    ];
+    let line = judge_received(Some(820), &types, 1000, FIX, None);
+    assert_eq!(
+        line.to_string(),
+        "PASS webhooks received: last verified webhook 3 min ago; last 24 h: \
+         30 subscription.updated, 12 customer.created"
+    );
+}

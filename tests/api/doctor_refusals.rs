@@ -1,0 +1,158 @@
+//! `paddock doctor` on webhook deliveries refused at signature verification: counted in
+//! memory, written at most once per reason and flush (and at shutdown), named with the
+//! fix until a verified delivery arrives.
+use std::time::Duration;
+
+use crate::common::doctor::run_paddock;
+use crate::common::standalone::{Standalone, pairs, spawn_process};
+use crate::common::webhooks::{bytes, customer_data, envelope, fresh_id};
+use crate::common::{Backend, backends, fresh_database, secret, spawn_app, spawn_app_on};
+use paddock::server::db::refusals;
+
+const AT: &str = "2024-04-12T10:00:00.000001Z";
+
+/// Not the secret of any app here.
+fn wrong_secret() -> secrecy::SecretString {
+    secret("pdl_ntfset_01forgedforgedforgedforged00_NotTheDestinationSecret")
+}
+
+/// A customer event (of a customer Paddle does not have: never let it reach the mirror).
+fn customer_event() -> serde_json::Value {
+    let id = fresh_id("ctm");
+    let data = customer_data(&id, &format!("{id}@example.com"));
+    envelope("customer.updated", &fresh_id("evt"), AT, data)
+}
+
+/// An event the app stores but does not mirror.
+fn transaction_event() -> serde_json::Value {
+    envelope(
+        "transaction.updated",
+        &fresh_id("evt"),
+        AT,
+        serde_json::json!({}),
+    )
+}
+
+#[tokio::test]
+async fn a_forged_delivery_fails_naming_the_wrong_secret_until_a_verified_one_arrives() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        app.mirrored_checkout().await;
+        let forged = bytes(&customer_event());
+        let wrong = wrong_secret();
+        assert_eq!(app.post_webhook(&forged, &wrong).await.status(), 401);
+        let stale = paddle::webhook::sign(&app.webhook_secret, 1_700_000_000, &forged);
+        assert_eq!(app.post_webhook_signed(&forged, &stale).await.status(), 401);
+        app.wait_for_refusals("wrong_secret", 1).await;
+        app.wait_for_refusals("stale", 1).await;
+
+        let run = app.doctor(&[]).await;
+
+        run.assert_failed();
+        run.says(
+            "webhook refusals",
+            "FAIL",
+            &[
+                "2 deliveries refused in the last 24 h",
+                "1 wrong secret",
+                "1 stale timestamp",
+                "none verified since",
+                "fix: ",
+                "PADDLE_WEBHOOK_SECRETS does not match your notification destination's secret",
+                "NTP",
+            ],
+        );
+        assert_eq!(
+            run.stdout.matches("FAIL").count(),
+            1,
+            "{backend:?}: {}",
+            run.stdout
+        );
+
+        // A verified delivery after them: the secret works now, a warning remains.
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        assert_eq!(app.post_event(&transaction_event()).await, 200);
+        let run = app.doctor(&[]).await;
+        run.assert_healthy();
+        run.says(
+            "webhook refusals",
+            "WARN",
+            &["2 deliveries", "get through now"],
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_flood_of_forged_deliveries_is_one_row_per_reason() {
+    let app = spawn_app().await;
+    let wrong = wrong_secret();
+    let body = bytes(&customer_event());
+    for _ in 0..300 {
+        assert_eq!(app.post_webhook(&body, &wrong).await.status(), 401);
+    }
+    app.wait_for_refusals("wrong_secret", 300).await;
+    let rows = refusals::since(&app.db, 0).await.expect("query");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let stored: i64 = match &app.db {
+        paddock::server::db::Database::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM webhook_refusals")
+                .fetch_one(pool)
+                .await
+                .expect("count")
+        }
+        paddock::server::db::Database::Postgres(_) => unreachable!("SQLite app"),
+    };
+    assert_eq!(
+        stored, 1,
+        "one row for the reason and hour, not one per request"
+    );
+}
+
+#[tokio::test]
+async fn a_refusal_counted_just_before_sigterm_is_written_at_shutdown() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, pg) = fresh_database(Backend::Sqlite, dir.path()).await;
+    let paddle = Standalone::start(&[], paddle_emulator::RetryPolicy::default()).await;
+    let remote = paddle.app_settings();
+    let mut app = spawn_process(&url, &pairs(&remote), pg).await;
+    let wrong = wrong_secret();
+    let sent = std::time::Instant::now();
+    assert_eq!(
+        app.post_webhook(&bytes(&customer_event()), &wrong)
+            .await
+            .status(),
+        401
+    );
+
+    let process = app.process.take().expect("a process");
+    assert!(process.terminate(), "exits 0 on SIGTERM");
+    // Well before its next flush (every 5 s): only the one at shutdown wrote it.
+    assert!(
+        sent.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        sent.elapsed()
+    );
+
+    let mut env = pairs(&remote);
+    env.push(("DATABASE_URL", &url));
+    let run = run_paddock("doctor", &env).await;
+    run.assert_failed();
+    run.says(
+        "paddle api",
+        "PASS",
+        &[
+            "Paddle-compatible API at http://127.0.0.1:",
+            "PADDLE_API_URL",
+        ],
+    );
+    run.says("webhook secret", "PASS", &["1 secret configured"]);
+    run.says(
+        "webhook refusals",
+        "FAIL",
+        &[
+            "1 delivery refused",
+            "1 wrong secret",
+            "no delivery was ever verified",
+        ],
+    );
+}
