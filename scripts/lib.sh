@@ -21,6 +21,38 @@ print_stage_times() {
   printf '  %s\n' "${STAGE_TIMES[@]}"
 }
 
+# wait_for_jobs PID:NAME...: waits for background installs, printing a line every 30 s so
+# a long first start visibly moves; on a failure shows the end of that job's log.
+wait_for_jobs() {
+  [ "$#" -gt 0 ] || return 0
+  local start=$SECONDS job pid name failed=""
+  local pending=("$@")
+  while [ "${#pending[@]}" -gt 0 ]; do
+    local still=()
+    for job in "${pending[@]}"; do
+      pid="${job%%:*}"; name="${job#*:}"
+      if kill -0 "$pid" 2>/dev/null; then still+=("$job"); continue; fi
+      if wait "$pid"; then
+        say "$name installed ($((SECONDS - start)) s)"
+      else
+        tail -n 30 "$ROOT/target/bootstrap/$name.log" >&2
+        failed="$failed $name"
+      fi
+    done
+    pending=("${still[@]}")
+    [ "${#pending[@]}" -eq 0 ] && break
+    for _ in $(seq 1 30); do
+      sleep 1
+      local alive=0
+      for job in "${pending[@]}"; do kill -0 "${job%%:*}" 2>/dev/null && alive=1; done
+      [ "$alive" = 1 ] || break
+    done
+    local names=""; for job in "${pending[@]}"; do names="$names ${job#*:}"; done
+    printf '    still compiling:%s (%d min %02d s so far)\n' "$names" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60))
+  done
+  [ -z "$failed" ] || die "could not install:$failed (logs in target/bootstrap/)"
+}
+
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
