@@ -1,9 +1,8 @@
 //! The app's API tests, one binary (as `crates/paddle` and `crates/paddle-emulator` do):
 //! the real router on a free loopback port, its own fresh database per test, and the
 //! embedded Paddle emulator. SQLite always; Postgres too when `TEST_POSTGRES_URL` is set.
-//! (`tests/abuse_burst.rs`, `tests/logs.rs` and `tests/cli.rs` are binaries of their own:
-//! one reads its process's peak memory, one installs the global log subscriber, one runs
-//! the `paddock` binary.)
+//! (`tests/abuse_burst.rs` and `tests/logs.rs` are binaries of their own: one reads its
+//! process's peak memory, the other installs the process's global log subscriber.)
 #![cfg(feature = "ssr")]
 
 mod common;
@@ -14,6 +13,7 @@ mod accounts_forms;
 mod accounts_sessions;
 mod accounts_takeover;
 mod accounts_tokens;
+mod cli;
 mod crash;
 mod dashboard;
 mod db;

@@ -1,7 +1,8 @@
 //! The `webhook_events` table, and storing an event together with its mirror change.
 
 use super::mirror::{
-    MirrorWrite, customer_conflict, customer_insert, subscription_conflict, subscription_insert,
+    MirrorWrite, bind_customer, bind_subscription, customer_conflict, customer_insert,
+    subscription_conflict, subscription_insert,
 };
 use super::{Database, on_pool};
 
@@ -98,30 +99,8 @@ macro_rules! bind_all {
             .bind($event.received_at)
             .bind(&$event.payload);
         match $write {
-            MirrorWrite::Customer(c) => q
-                .bind(&c.id)
-                .bind(&c.email)
-                .bind(&c.name)
-                .bind(&c.status)
-                .bind(c.updated_at)
-                .bind(c.occurred_at_us)
-                .bind(&c.event_id),
-            MirrorWrite::Subscription(s) => q
-                .bind(&s.id)
-                .bind(&s.customer_id)
-                .bind(&s.status)
-                .bind(&s.items)
-                .bind(s.next_billed_at)
-                .bind(s.current_period_starts_at)
-                .bind(s.current_period_ends_at)
-                .bind(&s.scheduled_change)
-                .bind(s.paused_at)
-                .bind(s.canceled_at)
-                .bind(&s.collection_mode)
-                .bind(s.created_at)
-                .bind(s.updated_at)
-                .bind(s.occurred_at_us)
-                .bind(&s.event_id),
+            MirrorWrite::Customer(c) => bind_customer!(q, c),
+            MirrorWrite::Subscription(s) => bind_subscription!(q, s),
             MirrorWrite::Nothing => q,
         }
     }};

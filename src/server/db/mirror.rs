@@ -97,11 +97,11 @@ pub struct SubscriptionRow {
     pub occurred_at_us: i64,
 }
 
-/// `UPSERT_CUSTOMER` with every field of a [`CustomerWrite`] bound, ready to execute on
-/// either backend (a macro because the query's type depends on the pool it runs on).
-macro_rules! upsert_customer {
-    ($c:expr) => {
-        sqlx::query($crate::server::db::mirror::UPSERT_CUSTOMER)
+/// Binds every field of a [`CustomerWrite`], in column order, to `$query` (a macro
+/// because the query's type depends on the pool it runs on).
+macro_rules! bind_customer {
+    ($query:expr, $c:expr) => {
+        $query
             .bind(&$c.id)
             .bind(&$c.email)
             .bind(&$c.name)
@@ -111,12 +111,11 @@ macro_rules! upsert_customer {
             .bind(&$c.event_id)
     };
 }
-pub(super) use upsert_customer;
 
-/// `UPSERT_SUBSCRIPTION` with every field of a [`SubscriptionWrite`] bound.
-macro_rules! upsert_subscription {
-    ($s:expr) => {
-        sqlx::query($crate::server::db::mirror::UPSERT_SUBSCRIPTION)
+/// Binds every field of a [`SubscriptionWrite`], in column order, to `$query`.
+macro_rules! bind_subscription {
+    ($query:expr, $s:expr) => {
+        $query
             .bind(&$s.id)
             .bind(&$s.customer_id)
             .bind(&$s.status)
@@ -134,7 +133,27 @@ macro_rules! upsert_subscription {
             .bind(&$s.event_id)
     };
 }
-pub(super) use upsert_subscription;
+
+/// `UPSERT_CUSTOMER` with a [`CustomerWrite`] bound, ready to execute on either backend.
+macro_rules! upsert_customer {
+    ($c:expr) => {
+        $crate::server::db::mirror::bind_customer!(
+            sqlx::query($crate::server::db::mirror::UPSERT_CUSTOMER),
+            $c
+        )
+    };
+}
+
+/// `UPSERT_SUBSCRIPTION` with a [`SubscriptionWrite`] bound.
+macro_rules! upsert_subscription {
+    ($s:expr) => {
+        $crate::server::db::mirror::bind_subscription!(
+            sqlx::query($crate::server::db::mirror::UPSERT_SUBSCRIPTION),
+            $s
+        )
+    };
+}
+pub(super) use {bind_customer, bind_subscription, upsert_customer, upsert_subscription};
 
 // The upserts in parts, so that `db::events` can put the same ones after the event's
 // insert in one Postgres statement.

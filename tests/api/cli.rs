@@ -1,5 +1,4 @@
 //! The `paddock` binary as an operator meets it: start-up errors and shutdown.
-#![cfg(feature = "ssr")]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -159,78 +158,79 @@ fn serves_on_defaults_then_stops_cleanly_on_sigterm() {
     assert!(!logs.contains("do-not-log"), "{logs}");
 }
 
-#[test]
-fn a_sqlite_url_without_mode_creates_its_file_and_serves() {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// A `paddock serve` started by [`start_in`]; killed when dropped.
+struct Running {
+    child: std::process::Child,
+    port: u16,
+    // Kept open while it runs: the server logs to it.
+    _stdout: std::io::Lines<BufReader<std::process::ChildStdout>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `paddock` in `dir` on a free port (emulator too) with `env`; `None` when it
+/// ended without saying it runs.
+fn start_in(dir: &std::path::Path, env: &[(&str, &str)]) -> Option<Running> {
     let port = free_port();
-    let mut child = paddock()
-        .current_dir(dir.path())
-        .env("DATABASE_URL", "sqlite://./app.db")
+    let mut cmd = paddock();
+    cmd.current_dir(dir)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("PADDLE_EMULATOR_ADDR", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
         .env("NO_COLOR", "1")
-        .spawn()
-        .expect("starts");
-    // Keep reading the logs while the request runs, so the pipe stays open.
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("starts");
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
     let started = lines
         .by_ref()
         .map_while(Result::ok)
         .any(|line| line.contains("Paddock is running"));
-    let served = started.then(|| raw_get(port, "/readyz", "cli-sqlite"));
-    drop(lines);
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(started, "the server started");
+    let running = Running {
+        child,
+        port,
+        _stdout: lines,
+    };
+    started.then_some(running)
+}
+
+#[test]
+fn a_sqlite_url_without_mode_creates_its_file_and_serves() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = start_in(dir.path(), &[("DATABASE_URL", "sqlite://./app.db")]);
+    let app = app.expect("the server started");
     assert!(dir.path().join("app.db").exists(), "the file was created");
-    let status = served.unwrap_or_default();
+    let status = raw_get(app.port, "/readyz", "cli-sqlite");
     assert!(status.starts_with("HTTP/1.1 200"), "{status}");
 }
 
 #[test]
 fn a_second_server_on_the_same_sqlite_file_stops_with_a_clear_error() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let port = free_port();
-    let mut first = paddock()
-        .current_dir(dir.path())
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("PADDLE_EMULATOR_ADDR", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .env("NO_COLOR", "1")
-        .spawn()
-        .expect("starts");
-    let mut lines = BufReader::new(first.stdout.take().expect("stdout")).lines();
-    let started = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .any(|line| line.contains("Paddock is running"));
+    let first = start_in(dir.path(), &[]).expect("the first server started");
     // Same data folder (so the same ./data/paddock.db), other ports.
-    let second = started.then(|| {
-        let mut second = paddock()
-            .current_dir(dir.path())
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port()))
-            .env("PADDLE_EMULATOR_ADDR", "127.0.0.1:0")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("runs");
-        // Without the check it would serve forever: give it 20 s to give up.
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while second.try_wait().expect("wait").is_none() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = second.kill();
-        second.wait_with_output().expect("output")
-    });
-    let still_serving = started.then(|| raw_get(port, "/readyz", "cli-second"));
-    drop(lines);
-    let _ = first.kill();
-    let _ = first.wait();
-    assert!(started, "the first server started");
-    let second = second.expect("second ran");
+    let mut second = paddock()
+        .current_dir(dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port()))
+        .env("PADDLE_EMULATOR_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // Without the check it would serve forever: give it 20 s to give up.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while second.try_wait().expect("wait").is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = second.kill();
+    let second = second.wait_with_output().expect("output");
     assert!(!second.status.success(), "the second server must not start");
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(stderr.contains("already serving"), "{stderr}");
@@ -238,7 +238,7 @@ fn a_second_server_on_the_same_sqlite_file_stops_with_a_clear_error() {
         stderr.contains("Postgres"),
         "says what to do instead: {stderr}"
     );
-    let status = still_serving.unwrap_or_default();
+    let status = raw_get(first.port, "/readyz", "cli-second");
     assert!(
         status.starts_with("HTTP/1.1 200"),
         "the first keeps serving: {status}"
