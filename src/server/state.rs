@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use crate::server::db::{Database, WriteGate};
+use crate::server::db::Database;
 use crate::server::limits::{self, Limits};
 use crate::server::paddle::PaddleHandle;
 use crate::server::settings::Settings;
@@ -21,8 +21,8 @@ pub struct AppState {
     pub paddle: PaddleHandle,
     /// The abuse limits' counts (log-in, mail, portal mints).
     pub limits: Limits,
-    /// Turns for the hot writes on SQLite (webhooks); nothing on Postgres.
-    pub writes: WriteGate,
+    /// Stores verified webhook events (batched by one task on SQLite).
+    pub events: crate::server::webhooks::writer::EventWriter,
     /// Webhook deliveries refused since the last flush (`webhooks::refusals::spawn_flush`).
     pub refusals: Arc<Refusals>,
 }
@@ -35,7 +35,7 @@ impl AppState {
         paddle: PaddleHandle,
     ) -> Self {
         let limits = limits::for_database(&db);
-        let writes = WriteGate::for_database(&db);
+        let events = crate::server::webhooks::writer::EventWriter::for_database(&db);
         Self {
             leptos: settings.leptos.clone(),
             db,
@@ -43,7 +43,7 @@ impl AppState {
             settings: Arc::new(settings),
             paddle,
             limits,
-            writes,
+            events,
             refusals: Arc::default(),
         }
     }

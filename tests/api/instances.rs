@@ -216,7 +216,22 @@ async fn a_periodic_job_runs_once_a_period_across_instances() {
             claimed += usize::from(t.await.expect("task").expect("claim"));
         }
         assert_eq!(claimed, 1, "{backend:?}: one run this hour");
-        // The app's own session sweep claimed its hour at start: no second run now.
+        // The app's own session sweep claims its hour at start (its task's first tick);
+        // once it has, no second run this hour.
+        let sql = "SELECT COUNT(*) FROM job_runs WHERE job = 'session_sweep'";
+        eventually(
+            "the sweep claims its hour",
+            Duration::from_secs(10),
+            || async {
+                let n: i64 = match &other {
+                    Database::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+                    Database::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+                }
+                .expect("query");
+                (n == 1).then_some(())
+            },
+        )
+        .await;
         assert!(!claim(&other, "session_sweep", hour).await.expect("claim"));
         // A job with a shorter period is claimed again once its period has passed.
         let second = Duration::from_secs(1);

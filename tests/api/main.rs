@@ -31,6 +31,7 @@ mod portal_forms;
 mod private_data;
 mod reconcile;
 mod webhooks;
+mod webhooks_batch;
 mod webhooks_clock;
 mod webhooks_e2e;
 mod webhooks_mirror;

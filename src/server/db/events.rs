@@ -29,13 +29,21 @@ pub enum Stored {
     Duplicate,
 }
 
-macro_rules! insert_event {
+macro_rules! event_columns {
     () => {
         "INSERT INTO webhook_events \
-         (event_id, event_type, occurred_at, occurred_at_us, notification_id, received_at, payload) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING"
+         (event_id, event_type, occurred_at, occurred_at_us, notification_id, received_at, payload)"
     };
 }
+macro_rules! insert_event {
+    () => {
+        concat!(
+            event_columns!(),
+            " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING"
+        )
+    };
+}
+pub(super) use event_columns;
 
 const INSERT_EVENT: &str = insert_event!();
 
@@ -87,7 +95,8 @@ const STORE_SUBSCRIPTION_SQLITE: &str = concat!(
     subscription_conflict!()
 );
 
-/// Binds the event's seven fields ($1–$7), then the mirror write's ($8…), to `$query`.
+/// Binds the event's seven fields, then the mirror write's, to `$query` (in that order, so
+/// that they are $1–$7 and $8… of a single store, or the next numbers of a batch).
 macro_rules! bind_all {
     ($query:expr, $event:expr, $write:expr) => {{
         let q = $query
@@ -107,8 +116,8 @@ macro_rules! bind_all {
 }
 
 /// Stores `event` and applies `write` atomically; a duplicate `event_id` changes nothing.
-/// On SQLite, one transaction (callers take a [`super::WriteGate`] turn first, so it
-/// never waits on SQLite's busy handler); on Postgres, one statement.
+/// On SQLite, one transaction (the webhook route goes through `webhooks::writer`, which
+/// batches; this is its one-by-one fallback); on Postgres, one statement.
 #[tracing::instrument(skip_all, fields(event_id = %event.event_id, event_type = %event.event_type))]
 pub async fn store_and_apply(
     db: &Database,
@@ -148,6 +157,8 @@ pub async fn store_and_apply(
         }
     }
 }
+
+pub(super) use bind_all;
 
 /// How many events are stored in all; for tests and diagnostics.
 pub async fn count(db: &Database) -> Result<i64, sqlx::Error> {

@@ -13,6 +13,7 @@ use sqlx::sqlite::{
 
 pub mod audit;
 pub mod doctor;
+pub mod event_batch;
 pub mod events;
 pub mod jobs;
 pub mod limit_counts;
@@ -22,10 +23,8 @@ mod serve_lock;
 pub mod snapshot;
 pub mod tokens;
 pub mod users;
-mod write_gate;
 
 pub use serve_lock::ServeLock;
-pub use write_gate::WriteGate;
 
 /// Runs one query expression on whichever pool `$db` holds; the SQL (with `$1`
 /// placeholders) is written once and must be valid on both backends.

@@ -6,6 +6,7 @@
 pub mod apply;
 pub mod refusals;
 pub mod route;
+pub mod writer;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -11,7 +11,7 @@ use paddle::webhook::{SIGNATURE_HEADER, VerifyError, verify};
 
 use super::apply::{self, Received};
 use super::refusals::Reason;
-use crate::server::db::events::{self, Stored};
+use crate::server::db::events::Stored;
 use crate::server::state::AppState;
 
 /// How far a signature's `ts` may lie ahead of our clock.
@@ -59,15 +59,11 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     let span = tracing::Span::current();
     span.record("event_id", received.event.event_id.as_str());
     span.record("event_type", received.event.event_type.as_str());
-    store(&state, &received).await
+    store(&state, received).await
 }
 
-async fn store(state: &AppState, received: &Received) -> StatusCode {
-    let stored = tokio::time::timeout(ANSWER_WITHIN, async {
-        let _turn = state.writes.turn().await;
-        events::store_and_apply(&state.db, &received.event, &received.write).await
-    })
-    .await;
+async fn store(state: &AppState, received: Received) -> StatusCode {
+    let stored = tokio::time::timeout(ANSWER_WITHIN, state.events.store(received)).await;
     match stored {
         Ok(Ok(Stored::New)) => {
             tracing::info!("webhook stored and applied");
