@@ -1,12 +1,13 @@
 //! The app's API tests, one binary (as `crates/paddle` and `crates/paddle-emulator` do):
 //! the real router on a free loopback port, its own fresh database per test, and the
 //! embedded Paddle emulator. SQLite always; Postgres too when `TEST_POSTGRES_URL` is set.
-//! (`tests/abuse_burst.rs` and `tests/logs.rs` are binaries of their own: one reads its
-//! process's peak memory, the other installs the process's global log subscriber.)
+//! (`tests/logs.rs` is a binary of its own: it installs the process's global log
+//! subscriber.)
 #![cfg(feature = "ssr")]
 
 mod common;
 
+mod abuse_burst;
 mod abuse_limits;
 mod accounts;
 mod accounts_forms;

@@ -136,6 +136,11 @@ impl AppProcess {
         app
     }
 
+    /// The process id (for `/proc/{pid}/…`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Whether any log line so far contains `text`.
     pub fn saw(&self, text: &str) -> bool {
         self.count(text) > 0

@@ -1,20 +1,15 @@
 //! A 1,000-request log-in burst from 1,000 client IPs: every request is answered (a
-//! check, 429 or 503 beyond the bounds, never a hang) and the process stays under
-//! 200 MB. Its own test binary, so the peak memory it reads is this burst's alone.
-#![cfg(feature = "ssr")]
-
-// The API tests' harness; this binary uses a small part of it.
-#[allow(dead_code)]
-#[path = "api/common/mod.rs"]
-mod common;
+//! check, 429 or 503 beyond the bounds, never a hang) and the server stays under 200 MB.
+//! The server is a `paddock serve` process of its own, started for this burst, so the
+//! peak memory read (its `VmHWM`) is the server's alone, not the test client's.
 
 use std::time::{Duration, Instant};
 
-use common::{Backend, spawn_app_with};
+use crate::common::standalone::{AppProcess, free_port};
 
-/// The process's peak resident memory so far (Linux `VmHWM`), in KiB.
-fn peak_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+/// Process `pid`'s peak resident memory so far (Linux `VmHWM`), in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/pid/status");
     status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
@@ -24,8 +19,22 @@ fn peak_rss_kib() -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_parallel_log_ins_from_a_thousand_ips_are_all_answered_in_bounded_memory() {
-    let app = spawn_app_with(Backend::Sqlite, &[("TRUST_X_FORWARDED_FOR", "true")]).await;
-    let before = peak_rss_kib();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let addr = format!("127.0.0.1:{}", free_port());
+    let origin = format!("http://{addr}");
+    let data = dir.path().display().to_string();
+    let database = format!("sqlite://{data}/paddock.db");
+    let env = [
+        ("DATABASE_URL", database.as_str()),
+        ("PADDOCK_DATA_DIR", data.as_str()),
+        ("LEPTOS_SITE_ADDR", addr.as_str()),
+        ("PUBLIC_URL", origin.as_str()),
+        ("PADDLE_EMULATOR_ADDR", "127.0.0.1:0"),
+        ("TRUST_X_FORWARDED_FOR", "true"),
+    ];
+    let server = AppProcess::start(dir.path(), &env, std::sync::Arc::default());
+    let client = reqwest::Client::new();
+    let before = peak_rss_kib(server.pid());
     let started = Instant::now();
     let tasks: Vec<_> = (0..1000u32)
         .map(|i| {
@@ -35,10 +44,9 @@ async fn a_thousand_parallel_log_ins_from_a_thousand_ips_are_all_answered_in_bou
             } else {
                 format!("{ip}:5{i:04}")
             };
-            let request = app
-                .client
-                .post(app.url("/api/auth/login"))
-                .header("origin", &app.origin)
+            let request = client
+                .post(format!("{origin}/api/auth/login"))
+                .header("origin", &origin)
                 .header("x-forwarded-for", header)
                 .form(&[
                     ("email", format!("nobody-{i}@example.com")),
@@ -67,7 +75,7 @@ async fn a_thousand_parallel_log_ins_from_a_thousand_ips_are_all_answered_in_bou
         all.is_ok(),
         "every request answered within 90 s: {counts:?}"
     );
-    let peak = peak_rss_kib();
+    let peak = peak_rss_kib(server.pid());
     eprintln!(
         "burst: {counts:?} in {:?}; peak RSS {} MiB (before the burst {} MiB)",
         started.elapsed(),
