@@ -57,12 +57,21 @@ pub struct Received {
     pub write: MirrorWrite,
 }
 
+/// `occurred_at` exactly as Paddle wrote it.
+#[derive(Deserialize)]
+struct SentTime<'a> {
+    #[serde(borrow)]
+    occurred_at: std::borrow::Cow<'a, str>,
+}
+
 /// Decodes a verified body received at `received_at` (unix seconds).
 pub fn decode(body: &[u8], received_at: i64) -> Result<Received, DecodeError> {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(DecodeError::Envelope)?;
-    let event = Event::deserialize(&value).map_err(DecodeError::Envelope)?;
+    // Typed straight from the bytes (only `data` becomes a JSON tree); the second pass
+    // reads `occurred_at` as sent, skipping everything else without building anything.
+    let event: Event = serde_json::from_slice(body).map_err(DecodeError::Envelope)?;
+    let sent: SentTime<'_> = serde_json::from_slice(body).map_err(DecodeError::Envelope)?;
     let occurred_at_us = micros(event.occurred_at).ok_or(DecodeError::OccurredAt)?;
-    let occurred_at = value["occurred_at"].as_str().unwrap_or_default().to_owned();
+    let occurred_at = sent.occurred_at.into_owned();
     let write = mirror_write(&event, occurred_at_us).map_err(DecodeError::Data)?;
     let write = write.with_event_id(event.event_id.as_str());
     let event = EventWrite {
