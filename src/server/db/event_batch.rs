@@ -1,8 +1,8 @@
 //! SQLite: many webhook events stored in one transaction and one query, so that a burst
 //! costs SQLite's single writer (and sqlx's hop to the connection's thread) once per
-//! batch instead of once per event. Each event's rows are exactly those of
-//! [`super::events::store_and_apply`]: the event's insert, then its mirror upsert only if
-//! the insert inserted (`changes() = 1`).
+//! batch instead of once per event (a single event is a batch of one). Each event is the
+//! same two writes as on Postgres: the event's insert, then its mirror upsert only if the
+//! insert inserted (`changes() = 1`).
 
 use std::fmt::Write as _;
 

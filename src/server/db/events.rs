@@ -45,8 +45,6 @@ macro_rules! insert_event {
 }
 pub(super) use event_columns;
 
-const INSERT_EVENT: &str = insert_event!();
-
 // Postgres: the event's insert and its mirror upsert as one statement (one round trip,
 // atomic like any statement). The upsert runs only if the insert returned a row, i.e.
 // the event is new; a concurrent delivery of the same event waits on its primary key
@@ -76,25 +74,6 @@ const STORE_ONLY_PG: &str = concat!(
     " RETURNING 1) SELECT EXISTS (SELECT 1 FROM ev)"
 );
 
-// SQLite: the same two writes as one multi-statement query (sqlx binds `$N` by number
-// across its statements), inside a transaction: one hop to the connection's thread
-// instead of two. The upsert runs only if the event's insert inserted a row.
-const STORE_CUSTOMER_SQLITE: &str = concat!(
-    insert_event!(),
-    "; ",
-    customer_insert!(),
-    " SELECT $8, $9, $10, $11, $12, $13, $14 WHERE changes() = 1 ",
-    customer_conflict!()
-);
-const STORE_SUBSCRIPTION_SQLITE: &str = concat!(
-    insert_event!(),
-    "; ",
-    subscription_insert!(),
-    " SELECT $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22 \
-     WHERE changes() = 1 ",
-    subscription_conflict!()
-);
-
 /// Binds the event's seven fields, then the mirror write's, to `$query` (in that order, so
 /// that they are $1–$7 and $8… of a single store, or the next numbers of a batch).
 macro_rules! bind_all {
@@ -116,7 +95,7 @@ macro_rules! bind_all {
 }
 
 /// Stores `event` and applies `write` atomically; a duplicate `event_id` changes nothing.
-/// On SQLite, one transaction (the webhook route goes through `webhooks::writer`, which
+/// On SQLite, a batch of one (the webhook route goes through `webhooks::writer`, which
 /// batches; this is its one-by-one fallback); on Postgres, one statement.
 #[tracing::instrument(skip_all, fields(event_id = %event.event_id, event_type = %event.event_type))]
 pub async fn store_and_apply(
@@ -126,23 +105,8 @@ pub async fn store_and_apply(
 ) -> Result<Stored, sqlx::Error> {
     match db {
         Database::Sqlite(pool) => {
-            let sql = match write {
-                MirrorWrite::Customer(_) => STORE_CUSTOMER_SQLITE,
-                MirrorWrite::Subscription(_) => STORE_SUBSCRIPTION_SQLITE,
-                MirrorWrite::Nothing => INSERT_EVENT,
-            };
-            let mut tx = pool.begin().await?;
-            let affected = bind_all!(sqlx::query(sql), event, write)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            // The event's insert counts 1 when new; the upsert adds 0 or 1.
-            if affected == 0 {
-                tx.rollback().await?;
-                return Ok(Stored::Duplicate);
-            }
-            tx.commit().await?;
-            Ok(Stored::New)
+            let stored = super::event_batch::store_batch(pool, &[(event, write)]).await?;
+            Ok(stored.first().copied().unwrap_or(Stored::Duplicate))
         }
         Database::Postgres(pool) => {
             let sql = match write {
