@@ -179,3 +179,23 @@ async fn a_refused_resend_shows_its_own_words_on_the_dashboard() {
         "not a portal error"
     );
 }
+
+/// Anyone can hand a victim a link with an error of their making in its `__err`: the page
+/// shows only the words of the variant it names, never text from the link.
+#[tokio::test]
+async fn a_crafted_error_link_shows_only_our_own_words() {
+    use leptos::server_fn::error::{ServerFnErrorErr, ServerFnUrlError};
+    use paddock::api::auth::AuthError;
+    let app = spawn_app().await;
+    let lure = "Your account is locked: call +1 555 0100 to unlock it";
+    let crafted = AuthError::ServerFn {
+        cause: ServerFnErrorErr::ServerError(lure.into()),
+    };
+    let url = ServerFnUrlError::new("/api/auth/login", crafted)
+        .to_url(&app.url("/login"))
+        .expect("a URL");
+    // The lure travels in the link (inside the error's cause); the page must not show it.
+    let html = page(&app, &url[url::Position::BeforePath..]).await;
+    assert!(!html.contains("call +1 555"), "{html}");
+    assert!(html.contains("Something went wrong on our side."), "{html}");
+}
