@@ -1,9 +1,11 @@
-//! SQLite's event writer stores a burst in batches: each event once, a copy inside the
-//! batch or of an event stored before recognised as such, every mirror change applied;
-//! and a batch that fails falls back to one by one, so one bad event holds back no other.
+//! The event writer stores a burst in batches, on SQLite and on Postgres: each event once,
+//! a copy inside the batch or of an event stored before recognised as such, every mirror
+//! change applied exactly as if the events had come one after another; and a batch that
+//! fails falls back to one by one, so one bad event holds back no other.
 
-use paddock::server::db::event_batch::store_batch;
-use paddock::server::db::events::Stored;
+use paddock::server::db::event_batch::{runs, store_batch};
+use paddock::server::db::events::{Stored, store_and_apply};
+use paddock::server::db::mirror::{CustomerRow, SubscriptionRow};
 use paddock::server::webhooks::apply::{Received, decode};
 use paddock::server::webhooks::writer::EventWriter;
 use serde_json::Value;
@@ -12,7 +14,7 @@ use crate::common::webhooks::{
     T1, bytes, customer, customer_data, envelope, event_count, example, fresh_id,
     subscription_data, subscriptions,
 };
-use crate::common::{Backend, spawn_app_on};
+use crate::common::{backends, spawn_app_on};
 
 fn received(body: &Value) -> Received {
     decode(&bytes(body), 1_700_000_000).expect("a readable event")
@@ -20,10 +22,14 @@ fn received(body: &Value) -> Received {
 
 #[tokio::test]
 async fn a_batch_stores_each_event_once_and_applies_each_new_one() {
-    let app = spawn_app_on(Backend::Sqlite).await;
-    let paddock::server::db::Database::Sqlite(pool) = &app.db else {
-        unreachable!("SQLite")
-    };
+    for backend in backends() {
+        a_batch_stores_each_event_once_on(backend).await;
+    }
+}
+
+async fn a_batch_stores_each_event_once_on(backend: crate::common::Backend) {
+    let app = spawn_app_on(backend).await;
+    let pool = &app.db;
     let (ctm, sub) = (fresh_id("ctm"), fresh_id("sub"));
     let a = received(&envelope(
         "customer.created",
@@ -71,7 +77,13 @@ async fn a_batch_stores_each_event_once_and_applies_each_new_one() {
 
 #[tokio::test]
 async fn a_failing_batch_is_stored_one_by_one_and_only_the_bad_event_fails() {
-    let app = spawn_app_on(Backend::Sqlite).await;
+    for backend in backends() {
+        a_failing_batch_is_stored_one_by_one_on(backend).await;
+    }
+}
+
+async fn a_failing_batch_is_stored_one_by_one_on(backend: crate::common::Backend) {
+    let app = spawn_app_on(backend).await;
     let writer = EventWriter::for_database(&app.db);
     let (ctm, sub) = (fresh_id("ctm"), fresh_id("sub"));
     let good = received(&envelope(
@@ -87,13 +99,16 @@ async fn a_failing_batch_is_stored_one_by_one_and_only_the_bad_event_fails() {
         subscription_data(&sub, &ctm, "active"),
     ));
     // The subscription's mirror row cannot be written: its batch fails as a whole.
-    let db = &app.db;
-    if let paddock::server::db::Database::Sqlite(pool) = db {
-        sqlx::query("ALTER TABLE subscriptions RENAME TO subscriptions_away")
-            .execute(pool)
-            .await
-            .expect("rename");
+    let away = "ALTER TABLE subscriptions RENAME TO subscriptions_away";
+    match &app.db {
+        paddock::server::db::Database::Sqlite(pool) => {
+            sqlx::query(away).execute(pool).await.map(drop)
+        }
+        paddock::server::db::Database::Postgres(pool) => {
+            sqlx::query(away).execute(pool).await.map(drop)
+        }
     }
+    .expect("rename");
     // Queued in the same poll, so the writer takes both into one batch.
     let (good, bad) = tokio::join!(writer.store(good), writer.store(bad));
     assert_eq!(good.expect("the good event is stored"), Stored::New);
@@ -103,4 +118,151 @@ async fn a_failing_batch_is_stored_one_by_one_and_only_the_bad_event_fails() {
         customer(&app.db, &ctm).await.expect("mirrored").email,
         "g@x.io"
     );
+}
+
+/// A deterministic stream of numbers (no test should depend on the clock's luck).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// 300 events over 4 customers and 4 subscriptions, in an order that mixes old and new
+/// times, repeats deliveries and cancels some subscriptions: stored in batches of up to
+/// 64, the mirror ends exactly as when the same events are stored one by one.
+#[tokio::test]
+async fn batches_leave_the_mirror_exactly_as_one_by_one_does() {
+    for backend in backends() {
+        let (customers, subscription_ids) = (
+            (0..4).map(|_| fresh_id("ctm")).collect::<Vec<_>>(),
+            (0..4).map(|_| fresh_id("sub")).collect::<Vec<_>>(),
+        );
+        let statuses = ["active", "past_due", "paused", "canceled", "trialing"];
+        let mut rng = Lcg(7);
+        let mut sent: Vec<Received> = Vec::new();
+        for i in 0..300 {
+            if i > 0 && rng.below(8) == 0 {
+                let again = &sent[usize::try_from(rng.below(i)).expect("small")];
+                sent.push(received(
+                    &serde_json::from_str(&again.event.payload).expect("json"),
+                ));
+                continue;
+            }
+            let at = format!("2024-04-12T10:00:{:02}.{:06}Z", rng.below(60), rng.below(3));
+            let k = usize::try_from(rng.below(4)).expect("small");
+            let body = if rng.below(2) == 0 {
+                let email = format!("v{i}@x.io");
+                envelope(
+                    "customer.updated",
+                    &fresh_id("evt"),
+                    &at,
+                    customer_data(&customers[k], &email),
+                )
+            } else {
+                let status = statuses[usize::try_from(rng.below(5)).expect("small")];
+                let kind = format!(
+                    "subscription.{}",
+                    if status == "canceled" {
+                        "canceled"
+                    } else {
+                        "updated"
+                    }
+                );
+                envelope(
+                    &kind,
+                    &fresh_id("evt"),
+                    &at,
+                    subscription_data(&subscription_ids[k], &customers[k], status),
+                )
+            };
+            sent.push(received(&body));
+        }
+        let batched = spawn_app_on(backend).await;
+        let mut batched_stored = Vec::new();
+        let mut rest = &sent[..];
+        while !rest.is_empty() {
+            let n = usize::try_from(rng.below(64) + 1)
+                .expect("small")
+                .min(rest.len());
+            let batch: Vec<_> = rest[..n].iter().map(|r| (&r.event, &r.write)).collect();
+            batched_stored.extend(store_batch(&batched.db, &batch).await.expect("stored"));
+            rest = &rest[n..];
+        }
+        let single = spawn_app_on(backend).await;
+        let mut single_stored = Vec::new();
+        for r in &sent {
+            single_stored.push(
+                store_and_apply(&single.db, &r.event, &r.write)
+                    .await
+                    .expect("stored"),
+            );
+        }
+        assert_eq!(
+            batched_stored, single_stored,
+            "{backend:?}: new and duplicate alike"
+        );
+        assert!(
+            batched_stored.contains(&Stored::Duplicate),
+            "the stream repeats deliveries"
+        );
+        assert_eq!(
+            event_count(&batched.db).await,
+            event_count(&single.db).await
+        );
+        let rows = |app: &crate::common::TestApp| {
+            let db = app.db.clone();
+            let (customers, subscriptions_of) = (customers.clone(), customers.clone());
+            async move {
+                let mut c: Vec<Option<CustomerRow>> = Vec::new();
+                for id in &customers {
+                    c.push(customer(&db, id).await);
+                }
+                let mut s: Vec<Vec<SubscriptionRow>> = Vec::new();
+                for id in &subscriptions_of {
+                    s.push(subscriptions(&db, id).await);
+                }
+                (c, s)
+            }
+        };
+        let (batched_rows, single_rows) = (rows(&batched).await, rows(&single).await);
+        assert!(
+            batched_rows.0.iter().all(Option::is_some),
+            "every customer mirrored"
+        );
+        assert_eq!(batched_rows, single_rows, "{backend:?}: the same mirror");
+    }
+}
+
+/// A batch is cut where an event or a mirrored entity comes again, and nowhere else.
+#[test]
+fn runs_cut_only_where_an_event_or_an_entity_comes_again() {
+    let (c1, c2, s1) = (fresh_id("ctm"), fresh_id("ctm"), fresh_id("sub"));
+    let event = |kind: &str, data| received(&envelope(kind, &fresh_id("evt"), T1, data));
+    let a = event("customer.updated", customer_data(&c1, "a@x.io"));
+    let b = event("customer.updated", customer_data(&c2, "b@x.io"));
+    let s = event(
+        "subscription.updated",
+        subscription_data(&s1, &c1, "active"),
+    );
+    let other = received(&example("transaction.completed"));
+    let a2 = event("customer.updated", customer_data(&c1, "a2@x.io"));
+    let lengths = |list: &[&Received]| {
+        let batch: Vec<_> = list.iter().map(|r| (&r.event, &r.write)).collect();
+        runs(&batch).iter().map(|run| run.len()).collect::<Vec<_>>()
+    };
+    assert_eq!(lengths(&[&a, &b, &s, &other]), [4], "all different");
+    assert_eq!(lengths(&[&a, &b, &a2, &s]), [2, 2], "customer c1 again");
+    assert_eq!(
+        lengths(&[&a, &other, &other]),
+        [2, 1],
+        "the same event again"
+    );
+    assert_eq!(lengths(&[&a]), [1]);
+    assert!(lengths(&[]).is_empty());
 }

@@ -148,6 +148,15 @@ impl Database {
         }
     }
 
+    /// Resolves when [`close`](Self::close) is called: a holder of a connection gives it
+    /// back then, so that closing does not wait for it forever.
+    pub fn close_event(&self) -> sqlx::pool::CloseEvent {
+        match self {
+            Self::Sqlite(pool) => pool.close_event(),
+            Self::Postgres(pool) => pool.close_event(),
+        }
+    }
+
     /// Closes every connection; pending work finishes first.
     pub async fn close(&self) {
         match self {

@@ -1,16 +1,16 @@
-//! Who stores verified events. On Postgres each request stores its own (one statement;
-//! Postgres has many writers). On SQLite, which has one writer, a single task stores
-//! them: requests queue their event and wait for its answer, and the task takes every
-//! event waiting (up to [`MAX_BATCH`]) into one transaction (`db::event_batch`). A burst
-//! then costs one commit per batch, never SQLite's sleeping busy handler. Nothing is
-//! answered before its batch is committed; if a batch fails, its events are stored one
+//! Who stores verified events: one task per process, on a connection it keeps. Requests
+//! queue their event and wait for its answer; the task takes every event waiting (up to
+//! [`MAX_BATCH`]) and stores them together (`db::event_batch`). A burst then costs one
+//! commit per batch: on SQLite never its sleeping busy handler, on Postgres one round
+//! trip and one commit for many events. Nothing is answered before its batch is
+//! committed; if a batch fails, the connection is closed and its events are stored one
 //! by one, so one bad event cannot hold back the others.
 
 use tokio::sync::{mpsc, oneshot};
 
 use super::apply::Received;
 use crate::server::db::Database;
-use crate::server::db::event_batch::store_batch;
+use crate::server::db::event_batch::BatchConnection;
 use crate::server::db::events::{self, Stored};
 
 /// The most events one transaction takes.
@@ -23,8 +23,7 @@ type Reply = oneshot::Sender<Result<Stored, sqlx::Error>>;
 /// The process's event writer; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct EventWriter {
-    db: Database,
-    queue: Option<mpsc::Sender<(Received, Reply)>>,
+    queue: mpsc::Sender<(Received, Reply)>,
 }
 
 /// The writer stopped (the process is shutting down).
@@ -33,38 +32,56 @@ fn closed() -> sqlx::Error {
 }
 
 impl EventWriter {
-    /// For SQLite, starts the writer task (it ends with the last clone of this).
+    /// Starts the writer task (it ends with the last clone of this).
     pub fn for_database(db: &Database) -> Self {
-        let queue = match db {
-            Database::Postgres(_) => None,
-            Database::Sqlite(pool) => {
-                let (tx, rx) = mpsc::channel(QUEUE);
-                tokio::spawn(run(pool.clone(), rx));
-                Some(tx)
-            }
-        };
-        Self {
-            db: db.clone(),
-            queue,
-        }
+        let (queue, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run(db.clone(), rx));
+        Self { queue }
     }
 
     /// Stores `received` and applies it; answers once it is durable (or failed).
     pub async fn store(&self, received: Received) -> Result<Stored, sqlx::Error> {
-        let Some(queue) = &self.queue else {
-            return events::store_and_apply(&self.db, &received.event, &received.write).await;
-        };
         let (reply, answer) = oneshot::channel();
-        queue.send((received, reply)).await.map_err(|_| closed())?;
+        self.queue
+            .send((received, reply))
+            .await
+            .map_err(|_| closed())?;
         answer.await.map_err(|_| closed())?
     }
 }
 
-async fn run(pool: sqlx::SqlitePool, mut queue: mpsc::Receiver<(Received, Reply)>) {
+async fn run(db: Database, mut queue: mpsc::Receiver<(Received, Reply)>) {
+    let mut held: Option<BatchConnection> = None;
     let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+    let mut closing = db.close_event();
+    let mut closed = false;
+    loop {
+        tokio::select! {
+            taken = queue.recv_many(&mut jobs, MAX_BATCH) => if taken == 0 { break },
+            () = &mut closing, if !closed => {
+                // The pool is closing: give the kept connection back so it can close.
+                closed = true;
+                held = None;
+                continue;
+            }
+        }
         let batch: Vec<_> = jobs.iter().map(|(r, _)| (&r.event, &r.write)).collect();
-        match store_batch(&pool, &batch).await {
+        let stored = match held.take() {
+            Some(conn) => Ok(conn),
+            None => BatchConnection::acquire(&db).await,
+        };
+        let stored = match stored {
+            Ok(mut conn) => {
+                let stored = conn.store(&batch).await;
+                match stored {
+                    Ok(_) => held = Some(conn),
+                    Err(_) => conn.close().await,
+                }
+                stored
+            }
+            Err(e) => Err(e),
+        };
+        match stored {
             Ok(stored) => {
                 for ((_, reply), stored) in jobs.drain(..).zip(stored) {
                     let _ = reply.send(Ok(stored));
@@ -72,7 +89,6 @@ async fn run(pool: sqlx::SqlitePool, mut queue: mpsc::Receiver<(Received, Reply)
             }
             Err(e) => {
                 tracing::warn!(error = %e, events = jobs.len(), "webhook batch failed; storing its events one by one");
-                let db = Database::Sqlite(pool.clone());
                 for (received, reply) in jobs.drain(..) {
                     let one = events::store_and_apply(&db, &received.event, &received.write).await;
                     let _ = reply.send(one);

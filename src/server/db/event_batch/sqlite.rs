@@ -1,34 +1,59 @@
 //! SQLite: many webhook events stored in one transaction and one query, so that a burst
 //! costs SQLite's single writer (and sqlx's hop to the connection's thread) once per
-//! batch instead of once per event (a single event is a batch of one). Each event is the
-//! same two writes as on Postgres: the event's insert, then its mirror upsert only if the
-//! insert inserted (`changes() = 1`).
+//! batch instead of once per event (a single event is a batch of one). The mirror upsert
+//! runs only if the event's insert inserted (`changes() = 1`).
 
 use std::fmt::Write as _;
 
-use sqlx::SqlitePool;
+use sqlx::SqliteConnection;
 
-use super::events::{EventWrite, Stored, bind_all, event_columns};
-use super::mirror::{
+use crate::server::db::events::{EventWrite, Stored, event_columns};
+use crate::server::db::mirror::{
     MirrorWrite, bind_customer, bind_subscription, customer_conflict, customer_insert,
     subscription_conflict, subscription_insert,
 };
 
+/// Binds the event's seven fields, then the mirror write's, to `$query` (in that order:
+/// the next numbers of the batch's parameters).
+macro_rules! bind_all {
+    ($query:expr, $event:expr, $write:expr) => {{
+        let q = $query
+            .bind(&$event.event_id)
+            .bind(&$event.event_type)
+            .bind(&$event.occurred_at)
+            .bind($event.occurred_at_us)
+            .bind(&$event.notification_id)
+            .bind($event.received_at)
+            .bind(&$event.payload);
+        match $write {
+            MirrorWrite::Customer(c) => bind_customer!(q, c),
+            MirrorWrite::Subscription(s) => bind_subscription!(q, s),
+            MirrorWrite::Nothing => q,
+        }
+    }};
+}
+
 /// Stores every `(event, write)` in order, atomically: all or nothing. Returns, for each,
 /// whether it was new; a later copy of an event earlier in the batch is a duplicate.
+///
+/// The transaction's `BEGIN IMMEDIATE` and `COMMIT` travel in the same query as the
+/// writes: one hand-off to the connection's thread per batch instead of three. After a
+/// failure `conn` may still be inside the transaction: the caller closes it (SQLite rolls
+/// back what a closed connection left open) and never uses it again.
 pub async fn store_batch(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     batch: &[(&EventWrite, &MirrorWrite)],
 ) -> Result<Vec<Stored>, sqlx::Error> {
-    let sql = batch_sql(batch.iter().map(|(_, write)| *write));
+    let sql = format!(
+        "BEGIN IMMEDIATE; {}COMMIT;",
+        batch_sql(batch.iter().map(|(_, write)| *write))
+    );
     let mut query = sqlx::query_scalar::<_, i64>(&sql).persistent(false);
     for (event, write) in batch {
         query = bind_all!(query, event, write);
     }
-    let mut tx = pool.begin().await?;
     // Each new event's insert returns its position in the batch.
-    let new = query.fetch_all(&mut *tx).await?;
-    tx.commit().await?;
+    let new = query.fetch_all(&mut *conn).await?;
     let mut stored = vec![Stored::Duplicate; batch.len()];
     for i in new {
         if let Some(slot) = usize::try_from(i).ok().and_then(|i| stored.get_mut(i)) {
