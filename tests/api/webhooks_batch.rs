@@ -98,17 +98,32 @@ async fn a_failing_batch_is_stored_one_by_one_on(backend: crate::common::Backend
         T1,
         subscription_data(&sub, &ctm, "active"),
     ));
-    // The subscription's mirror row cannot be written: its batch fails as a whole.
-    let away = "ALTER TABLE subscriptions RENAME TO subscriptions_away";
+    // This one subscription's mirror row cannot be written (a trigger refuses it), so
+    // the batch that holds it fails as a whole.
     match &app.db {
         paddock::server::db::Database::Sqlite(pool) => {
-            sqlx::query(away).execute(pool).await.map(drop)
+            let refuse = format!(
+                "CREATE TRIGGER refuse BEFORE INSERT ON subscriptions WHEN NEW.id = '{sub}' \
+                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            );
+            sqlx::query(&refuse).execute(pool).await.map(drop)
         }
         paddock::server::db::Database::Postgres(pool) => {
-            sqlx::query(away).execute(pool).await.map(drop)
+            let function = format!(
+                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN \
+                 IF NEW.id = '{sub}' THEN RAISE EXCEPTION 'refused by the test'; END IF; \
+                 RETURN NEW; END $$ LANGUAGE plpgsql"
+            );
+            let trigger = "CREATE TRIGGER refuse BEFORE INSERT ON subscriptions \
+                           FOR EACH ROW EXECUTE FUNCTION refuse()";
+            sqlx::query(&function)
+                .execute(pool)
+                .await
+                .expect("function");
+            sqlx::query(trigger).execute(pool).await.map(drop)
         }
     }
-    .expect("rename");
+    .expect("trigger");
     // Queued in the same poll, so the writer takes both into one batch.
     let (good, bad) = tokio::join!(writer.store(good), writer.store(bad));
     assert_eq!(good.expect("the good event is stored"), Stored::New);

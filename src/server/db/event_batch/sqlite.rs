@@ -1,37 +1,120 @@
-//! SQLite: many webhook events stored in one transaction and one query, so that a burst
-//! costs SQLite's single writer (and sqlx's hop to the connection's thread) once per
-//! batch instead of once per event (a single event is a batch of one). The mirror upsert
-//! runs only if the event's insert inserted (`changes() = 1`).
+//! SQLite: many webhook events in one transaction and one query, so that a burst costs
+//! SQLite's single writer (and sqlx's hand-off to the connection's thread) once per batch
+//! instead of once per event; a single event is a batch of one.
+//!
+//! The batch travels as three JSON arrays (customers, subscriptions, events) through one
+//! fixed query, which SQLite parses and plans once per connection: what a batch costs
+//! grows with its rows, not with SQL text to parse. In order:
+//! - the mirror upserts, each only for an event not stored before the batch, in the
+//!   batch's order (SQLite applies an upsert's rows one after another, so an entity that
+//!   comes twice ends as if its events had come one by one; a second copy of an event
+//!   changes nothing, by the upserts' own rule);
+//! - the events' insert, which returns the ids it inserted.
 
-use std::fmt::Write as _;
+use std::collections::HashSet;
 
 use sqlx::SqliteConnection;
 
 use crate::server::db::events::{EventWrite, Stored, event_columns};
 use crate::server::db::mirror::{
-    MirrorWrite, bind_customer, bind_subscription, customer_conflict, customer_insert,
+    CustomerWrite, MirrorWrite, SubscriptionWrite, customer_conflict, customer_insert,
     subscription_conflict, subscription_insert,
 };
 
-/// Binds the event's seven fields, then the mirror write's, to `$query` (in that order:
-/// the next numbers of the batch's parameters).
-macro_rules! bind_all {
-    ($query:expr, $event:expr, $write:expr) => {{
-        let q = $query
-            .bind(&$event.event_id)
-            .bind(&$event.event_type)
-            .bind(&$event.occurred_at)
-            .bind($event.occurred_at_us)
-            .bind(&$event.notification_id)
-            .bind($event.received_at)
-            .bind(&$event.payload);
-        match $write {
-            MirrorWrite::Customer(c) => bind_customer!(q, c),
-            MirrorWrite::Subscription(s) => bind_subscription!(q, s),
-            MirrorWrite::Nothing => q,
-        }
-    }};
+/// `$n`: the n-th element of the JSON array `j.value`.
+macro_rules! at {
+    ($n:literal) => {
+        concat!("j.value ->> ", $n)
+    };
 }
+
+/// Rows of `$1`, only for events not stored before: `WHERE` also keeps SQLite's upsert
+/// parsing unambiguous.
+macro_rules! new_rows {
+    ($array:literal, $event_id:literal) => {
+        concat!(
+            " FROM json_each(",
+            $array,
+            ") AS j WHERE NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.event_id = ",
+            at!($event_id),
+            ") ORDER BY j.key "
+        )
+    };
+}
+
+const STORE: &str = concat!(
+    "BEGIN IMMEDIATE; ",
+    customer_insert!(),
+    " SELECT ",
+    at!(0),
+    ", ",
+    at!(1),
+    ", ",
+    at!(2),
+    ", ",
+    at!(3),
+    ", ",
+    at!(4),
+    ", ",
+    at!(5),
+    ", ",
+    at!(6),
+    new_rows!("$1", 6),
+    customer_conflict!(),
+    "; ",
+    subscription_insert!(),
+    " SELECT ",
+    at!(0),
+    ", ",
+    at!(1),
+    ", ",
+    at!(2),
+    ", ",
+    at!(3),
+    ", ",
+    at!(4),
+    ", ",
+    at!(5),
+    ", ",
+    at!(6),
+    ", ",
+    at!(7),
+    ", ",
+    at!(8),
+    ", ",
+    at!(9),
+    ", ",
+    at!(10),
+    ", ",
+    at!(11),
+    ", ",
+    at!(12),
+    ", ",
+    at!(13),
+    ", ",
+    at!(14),
+    new_rows!("$2", 14),
+    subscription_conflict!(),
+    "; ",
+    event_columns!(),
+    " SELECT ",
+    at!(0),
+    ", ",
+    at!(1),
+    ", ",
+    at!(2),
+    ", ",
+    at!(3),
+    ", ",
+    at!(4),
+    ", ",
+    at!(5),
+    ", ",
+    at!(6),
+    " FROM json_each($3) AS j WHERE true ORDER BY j.key \
+     ON CONFLICT (event_id) DO NOTHING RETURNING event_id; \
+     COMMIT;"
+);
 
 /// Stores every `(event, write)` in order, atomically: all or nothing. Returns, for each,
 /// whether it was new; a later copy of an event earlier in the batch is a duplicate.
@@ -44,73 +127,111 @@ pub async fn store_batch(
     conn: &mut SqliteConnection,
     batch: &[(&EventWrite, &MirrorWrite)],
 ) -> Result<Vec<Stored>, sqlx::Error> {
-    let sql = format!(
-        "BEGIN IMMEDIATE; {}COMMIT;",
-        batch_sql(batch.iter().map(|(_, write)| *write))
-    );
-    let mut query = sqlx::query_scalar::<_, i64>(&sql).persistent(false);
+    let mut customers = Vec::new();
+    let mut subscriptions = Vec::new();
+    let mut events = Vec::with_capacity(batch.len());
     for (event, write) in batch {
-        query = bind_all!(query, event, write);
-    }
-    // Each new event's insert returns its position in the batch.
-    let new = query.fetch_all(&mut *conn).await?;
-    let mut stored = vec![Stored::Duplicate; batch.len()];
-    for i in new {
-        if let Some(slot) = usize::try_from(i).ok().and_then(|i| stored.get_mut(i)) {
-            *slot = Stored::New;
+        events.push(event_row(event));
+        match write {
+            MirrorWrite::Customer(c) => customers.push(customer_row(c)),
+            MirrorWrite::Subscription(s) => subscriptions.push(subscription_row(s)),
+            MirrorWrite::Nothing => {}
         }
     }
-    Ok(stored)
+    let new: Vec<String> = sqlx::query_scalar(STORE)
+        .bind(json(&customers)?)
+        .bind(json(&subscriptions)?)
+        .bind(json(&events)?)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut new: HashSet<String> = new.into_iter().collect();
+    Ok(batch
+        .iter()
+        .map(|(event, _)| {
+            // The first copy in the batch is the one that was inserted.
+            if new.remove(&event.event_id) {
+                Stored::New
+            } else {
+                Stored::Duplicate
+            }
+        })
+        .collect())
 }
 
-/// The statements of a batch whose writes are `writes`, numbering the parameters on.
-fn batch_sql<'a>(writes: impl Iterator<Item = &'a MirrorWrite>) -> String {
-    let mut sql = String::new();
-    let mut next = 1;
-    for (i, write) in writes.enumerate() {
-        let event = params(&mut next, 7);
-        let _ = write!(
-            sql,
-            "{} VALUES ({event}) ON CONFLICT (event_id) DO NOTHING RETURNING {i}; ",
-            event_columns!()
-        );
-        let (insert, conflict, n) = match write {
-            MirrorWrite::Customer(_) => (customer_insert!(), customer_conflict!(), 7),
-            MirrorWrite::Subscription(_) => (subscription_insert!(), subscription_conflict!(), 15),
-            MirrorWrite::Nothing => continue,
-        };
-        let values = params(&mut next, n);
-        let _ = write!(
-            sql,
-            "{insert} SELECT {values} WHERE changes() = 1 {conflict}; "
-        );
-    }
-    sql
+fn json(rows: &impl serde::Serialize) -> Result<String, sqlx::Error> {
+    serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(e.into()))
 }
 
-/// `$next, …` for `n` parameters; moves `next` past them.
-fn params(next: &mut usize, n: usize) -> String {
-    let list: Vec<String> = (*next..*next + n).map(|p| format!("${p}")).collect();
-    *next += n;
-    list.join(", ")
+type EventRow<'a> = (&'a str, &'a str, &'a str, i64, &'a str, i64, &'a str);
+
+fn event_row(e: &EventWrite) -> EventRow<'_> {
+    (
+        &e.event_id,
+        &e.event_type,
+        &e.occurred_at,
+        e.occurred_at_us,
+        &e.notification_id,
+        e.received_at,
+        &e.payload,
+    )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+type CustomerRow<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    i64,
+    i64,
+    &'a str,
+);
 
-    #[test]
-    fn parameters_run_on_across_the_statements_of_a_batch() {
-        let customer = MirrorWrite::Nothing;
-        let sql = batch_sql([&customer, &customer].into_iter());
-        assert!(sql.contains("VALUES ($1, $2, $3, $4, $5, $6, $7)"), "{sql}");
-        assert!(
-            sql.contains("VALUES ($8, $9, $10, $11, $12, $13, $14)"),
-            "{sql}"
-        );
-        assert!(
-            sql.contains("RETURNING 0;") && sql.contains("RETURNING 1;"),
-            "{sql}"
-        );
-    }
+fn customer_row(c: &CustomerWrite) -> CustomerRow<'_> {
+    (
+        &c.id,
+        &c.email,
+        c.name.as_deref(),
+        &c.status,
+        c.updated_at,
+        c.occurred_at_us,
+        &c.event_id,
+    )
+}
+
+type SubscriptionRow<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<&'a str>,
+    Option<i64>,
+    Option<i64>,
+    &'a str,
+    i64,
+    i64,
+    i64,
+    &'a str,
+);
+
+fn subscription_row(s: &SubscriptionWrite) -> SubscriptionRow<'_> {
+    (
+        &s.id,
+        &s.customer_id,
+        &s.status,
+        &s.items,
+        s.next_billed_at,
+        s.current_period_starts_at,
+        s.current_period_ends_at,
+        s.scheduled_change.as_deref(),
+        s.paused_at,
+        s.canceled_at,
+        &s.collection_mode,
+        s.created_at,
+        s.updated_at,
+        s.occurred_at_us,
+        &s.event_id,
+    )
 }
