@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const BIN = path.join(ROOT, 'target/release/paddock');
+// BENCH_BIN: another build of the server to measure (say, an older commit's), same flags.
+const BIN = process.env.BENCH_BIN ?? path.join(ROOT, 'target/release/paddock');
 // Concurrent clients: BENCH_CONCURRENCY, else the benchmark's own default; at most 64.
 export let C = 16;
 export function clients(byDefault) {

@@ -2,7 +2,8 @@
 # `make bench`: figures of the release server over loopback; not a test.
 #   bench/run.sh webhooks   signed webhooks per second and p50/p99, SQLite and (with
 #                           BENCH_POSTGRES_URL or TEST_POSTGRES_URL) Postgres, next to
-#                           GET /healthz; BENCH_EVENTS (2000), BENCH_CONCURRENCY (16)
+#                           GET /healthz (both warmed first, their phases alternated);
+#                           BENCH_EVENTS (2000), BENCH_CONCURRENCY (16)
 #   bench/run.sh portal     POST /api/portal/session with signed-in users against the same
 #                           mints made directly on the embedded emulator, saturated and
 #                           paced; BENCH_MINTS (2000), BENCH_CONCURRENCY (32)

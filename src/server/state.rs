@@ -11,9 +11,14 @@ use crate::server::paddle::PaddleHandle;
 use crate::server::settings::Settings;
 use crate::server::webhooks::refusals::Refusals;
 
-/// Shared by every request: one pool, one HTTP client (inside the Paddle client too), the settings.
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Shared by every request: one pool, one HTTP client (inside the Paddle client too), the
+/// settings. Behind one `Arc`: axum and Leptos clone the state for every request (and
+/// every layer that holds it), and one reference count is all such a clone costs.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] holds; its fields read straight through the state (`state.db`).
+pub struct Shared {
     pub leptos: LeptosOptions,
     pub db: Database,
     pub http: reqwest::Client,
@@ -36,7 +41,7 @@ impl AppState {
     ) -> Self {
         let limits = limits::for_database(&db);
         let events = crate::server::webhooks::writer::EventWriter::for_database(&db);
-        Self {
+        Self(Arc::new(Shared {
             leptos: settings.leptos.clone(),
             db,
             http,
@@ -45,7 +50,27 @@ impl AppState {
             limits,
             events,
             refusals: Arc::default(),
-        }
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl FromRef<AppState> for Database {
+    fn from_ref(state: &AppState) -> Self {
+        state.db.clone()
     }
 }
 
@@ -60,5 +85,8 @@ pub fn http_client_with(timeout: std::time::Duration) -> Result<reqwest::Client,
         .connect_timeout(std::time::Duration::from_secs(5).min(timeout))
         .timeout(timeout)
         .user_agent(concat!("paddock/", env!("CARGO_PKG_VERSION")))
+        // Paddle's API answers where it is asked; a redirect would carry the request
+        // (and its API key) somewhere else, so none is followed.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
 }
