@@ -140,3 +140,48 @@ async fn live_mode_starts_no_emulator() {
         "nothing listens on the emulator address"
     );
 }
+
+/// The process's HTTP client (the one the Paddle client uses) follows no redirect: a
+/// redirect would carry the request, with its API key, to wherever it points.
+#[tokio::test]
+async fn the_http_client_follows_no_redirect() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let elsewhere_hits = Arc::new(AtomicUsize::new(0));
+    let elsewhere = {
+        let hits = elsewhere_hits.clone();
+        axum::Router::new().fallback(move || {
+            hits.fetch_add(1, Ordering::SeqCst);
+            async { "taken" }
+        })
+    };
+    let serve = |router: axum::Router| async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        addr
+    };
+    let elsewhere = serve(elsewhere).await;
+    let redirecting = axum::Router::new().fallback(move || async move {
+        axum::response::Redirect::temporary(&format!("http://{elsewhere}/stolen"))
+    });
+    let redirecting = serve(redirecting).await;
+    let res = http_client()
+        .expect("client")
+        .post(format!(
+            "http://{redirecting}/customers/ctm_x/portal-sessions"
+        ))
+        .bearer_auth("pdl_sdbx_apikey_secret")
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(res.status(), 307, "the redirect itself is the answer");
+    assert_eq!(
+        elsewhere_hits.load(Ordering::SeqCst),
+        0,
+        "nothing reached the target"
+    );
+}

@@ -281,3 +281,47 @@ fn runs_cut_only_where_an_event_or_an_entity_comes_again() {
     assert_eq!(lengths(&[&a]), [1]);
     assert!(lengths(&[]).is_empty());
 }
+
+/// A batch that cannot finish (here it waits on another transaction's insert of the same
+/// event) is given up at its deadline, and the writer goes on with the next events
+/// instead of waiting behind it. Postgres: SQLite's own busy timeout ends such a wait.
+#[tokio::test]
+async fn a_stuck_batch_is_given_up_and_the_writer_goes_on() {
+    if !backends().contains(&crate::common::Backend::Postgres) {
+        return;
+    }
+    let app = spawn_app_on(crate::common::Backend::Postgres).await;
+    let paddock::server::db::Database::Postgres(pool) = &app.db else {
+        unreachable!("Postgres")
+    };
+    let writer = EventWriter::for_database(&app.db);
+    let event = |email: &str| {
+        let data = customer_data(&fresh_id("ctm"), email);
+        received(&envelope("customer.created", &fresh_id("evt"), T1, data))
+    };
+    let (stuck, next) = (event("s@x.io"), event("n@x.io"));
+    let mut blocker = pool.begin().await.expect("begin");
+    sqlx::query(
+        "INSERT INTO webhook_events (event_id, event_type, occurred_at, occurred_at_us, \
+         notification_id, received_at, payload) VALUES ($1, 'x', 'x', 0, 'ntf_x', 0, '{}')",
+    )
+    .bind(&stuck.event.event_id)
+    .execute(&mut *blocker)
+    .await
+    .expect("an uncommitted copy of the event");
+
+    let started = std::time::Instant::now();
+    let first = writer.store(stuck).await;
+    assert!(first.is_err(), "given up: {first:?}");
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_secs(3) && waited < std::time::Duration::from_secs(6),
+        "given up at its deadline, not before and not much after: {waited:?}"
+    );
+    let second = tokio::time::timeout(std::time::Duration::from_secs(2), writer.store(next))
+        .await
+        .expect("the next event is not stuck behind the first")
+        .expect("stored");
+    assert_eq!(second, Stored::New);
+    blocker.rollback().await.expect("rollback");
+}

@@ -57,7 +57,7 @@ impl TestApp {
 }
 
 /// Which database a test runs against.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
     Postgres,
