@@ -1,7 +1,7 @@
 // What both benchmarks share: a keep-alive HTTP client, the release server on free
 // loopback ports, and a closed-loop load runner. Node built-ins only.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync } from 'node:fs';
+import { mkdtempSync, rmSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -63,7 +63,7 @@ export async function startServer(env = {}) {
     await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
     rmSync(data, { recursive: true, force: true });
   };
-  return { port, emulatorPort, stop };
+  return { port, emulatorPort, pid: child.pid, stop };
 }
 
 function summary(latencies, failed, started) {
@@ -117,3 +117,25 @@ export async function paced(count, perSec, send, ok = 200) {
 }
 
 export const fmt = (r) => `${r.perSec.toFixed(0).padStart(6)}/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.done} done, ${r.failed} failed)`;
+
+// CPU time (ns) used so far by every thread of the processes `pids` (Linux schedstat; 0
+// where there is none). Throughput is capped by this one-threaded client; CPU per request
+// is what a request costs the server, however fast the client is.
+export function cpuNs(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    let tasks = [];
+    try { tasks = readdirSync(`/proc/${pid}/task`); } catch { continue; }
+    for (const t of tasks) {
+      try { total += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]); } catch { /* gone */ }
+    }
+  }
+  return total;
+}
+
+// The local Postgres server's processes (its connections' backends among them).
+export function postgresPids() {
+  return readdirSync('/proc').filter((p) => /^[0-9]+$/.test(p)).filter((p) => {
+    try { return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'postgres'; } catch { return false; }
+  });
+}

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import os from 'node:os';
 
-import { API_KEY, agent, clients, fmt, load, request, startServer } from './lib.mjs';
+import { API_KEY, agent, clients, cpuNs, fmt, load, postgresPids, request, startServer } from './lib.mjs';
 
 const N = Math.min(Number(process.env.BENCH_EVENTS ?? 2000), 20000);
 const C = clients(16);
@@ -47,6 +47,8 @@ const merge = (x, y) => ({
   done: x.done + y.done, failed: x.failed + y.failed,
   perSec: (x.done + y.done) / (x.done / x.perSec + y.done / y.perSec),
   p50: (x.p50 + y.p50) / 2, p99: Math.max(x.p99, y.p99),
+  cpuUs: (x.cpuUs * x.done + y.cpuUs * y.done) / (x.done + y.done),
+  clientUs: (x.clientUs * x.done + y.clientUs * y.done) / (x.done + y.done),
 });
 
 async function bench(name, databaseUrl) {
@@ -60,6 +62,16 @@ async function bench(name, databaseUrl) {
     const WARM = 400;
     const events = Array.from({ length: N + WARM }, (_, i) => event(tpl, run, i));
     const health = () => request(server.port, 'GET', '/healthz');
+    // The server's CPU per request: the app's threads, and Postgres's processes if used.
+    const cpu = () => cpuNs(databaseUrl ? [server.pid, ...postgresPids()] : [server.pid]);
+    // And this client's own, which bounds the throughput both paths can reach.
+    const timed = async (count, send) => {
+      const [before, own] = [cpu(), process.cpuUsage()];
+      const r = await load(count, send);
+      const { user, system } = process.cpuUsage(own);
+      const n = Math.max(1, r.done);
+      return { ...r, cpuUs: (cpu() - before) / 1000 / n, clientUs: (user + system) / n };
+    };
     const hook = (offset) => (i) => {
       const e = events[offset + i];
       return request(server.port, 'POST', '/webhooks/paddle', e.body, e.headers);
@@ -67,18 +79,21 @@ async function bench(name, databaseUrl) {
     // Both paths warm (this client's JIT and the server's pools) before any clock runs,
     // and the phases alternate, so that neither path is measured cold or on a quieter
     // stretch of a noisy machine than the other.
-    await load(2000, health);
+    await load(10_000, health);
     await load(WARM, hook(N));
     const half = Math.floor(N / 2);
-    const h1 = await load(half, health);
-    const w1 = await load(half, hook(0));
-    const h2 = await load(N - half, health);
-    const w2 = await load(N - half, hook(half));
+    const h1 = await timed(half, health);
+    const w1 = await timed(half, hook(0));
+    const h2 = await timed(N - half, health);
+    const w2 = await timed(N - half, hook(half));
     const healthAll = merge(h1, h2);
     const hooks = merge(w1, w2);
     console.log(`${name.padEnd(8)} healthz   ${fmt(healthAll)}`);
     console.log(`${name.padEnd(8)} webhooks  ${fmt(hooks)}`);
     console.log(`${name.padEnd(8)} ratio webhooks/healthz: ${(hooks.perSec / healthAll.perSec).toFixed(3)}`);
+    const db = databaseUrl ? ' + Postgres' : '';
+    console.log(`${name.padEnd(8)} server CPU per request (app${db}): healthz ${healthAll.cpuUs.toFixed(0)} µs, webhook ${hooks.cpuUs.toFixed(0)} µs`);
+    console.log(`${name.padEnd(8)} client CPU per request (this Node process): healthz ${healthAll.clientUs.toFixed(0)} µs, webhook ${hooks.clientUs.toFixed(0)} µs`);
     return hooks.failed + healthAll.failed + (N - hooks.done) + (N - healthAll.done);
   } finally {
     await server.stop();
