@@ -8,7 +8,7 @@
 //   BENCH_MINTS=2000 BENCH_CONCURRENCY=32 node bench/portal.mjs
 import os from 'node:os';
 
-import { API_KEY, agent, clients, fmt, load, paced, request, startServer } from './lib.mjs';
+import { API_KEY, agent, clients, cpuNs, fmt, load, paced, request, startServer } from './lib.mjs';
 
 const N = Math.min(Number(process.env.BENCH_MINTS ?? 2000), 20000);
 const C = clients(32);
@@ -74,17 +74,29 @@ try {
     done: x.done + y.done, failed: x.failed + y.failed,
     perSec: (x.done + y.done) / (x.done / x.perSec + y.done / y.perSec),
     p50: (x.p50 + y.p50) / 2, p99: Math.max(x.p99, y.p99),
+    cpuUs: (x.cpuUs * x.done + y.cpuUs * y.done) / (x.done + y.done),
+    clientUs: (x.clientUs * x.done + y.clientUs * y.done) / (x.done + y.done),
   });
-  const d1 = await load(half, direct, 201);
-  const a1 = await load(half, viaApp, 200);
-  const d2 = await load(N - half, direct, 201);
-  const a2 = await load(N - half, viaApp, 200);
+  // CPU per mint: the server process (app and embedded emulator) and this client.
+  const timed = async (count, send, ok) => {
+    const [before, own] = [cpuNs([server.pid]), process.cpuUsage()];
+    const r = await load(count, send, ok);
+    const { user, system } = process.cpuUsage(own);
+    const n = Math.max(1, r.done);
+    return { ...r, cpuUs: (cpuNs([server.pid]) - before) / 1000 / n, clientUs: (user + system) / n };
+  };
+  const d1 = await timed(half, direct, 201);
+  const a1 = await timed(half, viaApp, 200);
+  const d2 = await timed(N - half, direct, 201);
+  const a2 = await timed(N - half, viaApp, 200);
   const d = merge(d1, d2);
   const a = merge(a1, a2);
   console.log(`saturated: ${C} clients, each sending its next mint as soon as the last is answered`);
   console.log(`  emulator direct  ${fmt(d)}`);
   console.log(`  through the app  ${fmt(a)}`);
   console.log(`  ratio app/direct throughput: ${(a.perSec / d.perSec).toFixed(3)}`);
+  console.log(`  server CPU per mint (one process: app + emulator): direct ${d.cpuUs.toFixed(0)} µs, through the app ${a.cpuUs.toFixed(0)} µs (the app's own: ${(a.cpuUs - d.cpuUs).toFixed(0)} µs)`);
+  console.log(`  client CPU per mint (this Node process): direct ${d.clientUs.toFixed(0)} µs, through the app ${a.clientUs.toFixed(0)} µs`);
   console.log(`  p50 difference: ${(a.p50 - d.p50).toFixed(2)} ms (at saturation p50 ≈ ${C} / throughput: the app's path holds the direct call plus its own work)`);
   // Paced at half of what the app sustained, the same rate for both paths.
   const rate = Math.max(50, Math.floor(a.perSec / 2));
