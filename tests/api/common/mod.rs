@@ -94,6 +94,7 @@ impl PgScratch {
         let mut conn = sqlx::PgConnection::connect(admin_url)
             .await
             .expect("TEST_POSTGRES_URL reachable");
+        drop_leftovers(admin_url, &mut conn).await;
         sqlx::query(&format!("CREATE DATABASE {name}"))
             .execute(&mut conn)
             .await
@@ -108,10 +109,48 @@ impl PgScratch {
     }
 }
 
+/// Once per test process: drops the scratch databases of test processes that are gone
+/// (a drop given up below, or a run that was killed). Their names carry their pid, which
+/// says something only about this machine: on a Postgres elsewhere nothing is dropped.
+async fn drop_leftovers(admin_url: &str, conn: &mut sqlx::PgConnection) {
+    static ONCE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    let local = url::Url::parse(admin_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .is_some_and(|h| ["127.0.0.1", "localhost", "[::1]"].contains(&h.as_str()));
+    if !local {
+        return;
+    }
+    ONCE.get_or_init(|| async {
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'paddock\\_test\\_%'",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap_or_default();
+        for name in names {
+            let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+            let gone =
+                pid.is_some_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists());
+            if gone {
+                let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                let _ = sqlx::query(&drop).execute(&mut *conn).await;
+            }
+        }
+    })
+    .await;
+}
+
 impl Drop for PgScratch {
     fn drop(&mut self) {
-        // Best effort, on a thread of its own: Drop cannot await.
+        // Best effort, on a thread of its own: Drop cannot await. The test's runtime is
+        // blocked meanwhile, so a connection its app was still opening cannot finish
+        // logging in, and Postgres makes `DROP DATABASE` wait for that login (up to its
+        // 60 s `authentication_timeout`). After 5 s the test goes on without waiting: its
+        // runtime's end closes that connection, and the drop then completes (or the next
+        // test process drops the leftover, see `drop_leftovers`).
         let (admin, name) = (self.admin_url.clone(), self.name.clone());
+        let (done, dropped) = std::sync::mpsc::channel::<()>();
         let _ = std::thread::spawn(move || {
             let Ok(rt) = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -127,8 +166,9 @@ impl Drop for PgScratch {
                         .await;
                 }
             });
-        })
-        .join();
+            let _ = done.send(());
+        });
+        let _ = dropped.recv_timeout(std::time::Duration::from_secs(5));
     }
 }
 

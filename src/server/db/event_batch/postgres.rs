@@ -7,9 +7,11 @@
 //! one after another; so a batch in which an event or a mirrored entity comes again is
 //! cut there into runs, each its own statement, in order ([`runs`]).
 //!
-//! Locks are taken in one order by every instance: events by id, then customers by id,
-//! then subscriptions by id. Two instances storing overlapping batches (the same
-//! deliveries, retried to both) wait for each other but cannot deadlock.
+//! Locks are taken in one order by every instance: all the events, by id, first (the
+//! statement's result reads them before the upserts run), then the mirror rows, by id
+//! within each table, the tables in an order fixed by the statement's text. Two instances
+//! storing overlapping batches (the same deliveries, retried to both) wait for each other
+//! but cannot deadlock.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
