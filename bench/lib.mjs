@@ -139,3 +139,26 @@ export function postgresPids() {
     try { return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'postgres'; } catch { return false; }
   });
 }
+
+// Two halves of one measurement as one: counts add up, the rate is over their total time,
+// CPU per request is weighted by each half's count.
+export const merge = (x, y) => {
+  const n = x.done + y.done;
+  const weighted = (k) => (x[k] === undefined ? undefined : (x[k] * x.done + y[k] * y.done) / n);
+  return {
+    done: n, failed: x.failed + y.failed,
+    perSec: n / (x.done / x.perSec + y.done / y.perSec),
+    p50: (x.p50 + y.p50) / 2, p99: Math.max(x.p99, y.p99),
+    cpuUs: weighted('cpuUs'), clientUs: weighted('clientUs'),
+  };
+};
+
+// `load`, plus the CPU per request of the processes `pids()` (asked before and after,
+// so processes started meanwhile count) and of this client.
+export async function timed(count, send, ok, pids) {
+  const [before, own] = [cpuNs(pids()), process.cpuUsage()];
+  const r = await load(count, send, ok);
+  const { user, system } = process.cpuUsage(own);
+  const n = Math.max(1, r.done);
+  return { ...r, cpuUs: (cpuNs(pids()) - before) / 1000 / n, clientUs: (user + system) / n };
+}

@@ -8,7 +8,7 @@
 //   BENCH_MINTS=2000 BENCH_CONCURRENCY=32 node bench/portal.mjs
 import os from 'node:os';
 
-import { API_KEY, agent, clients, cpuNs, fmt, load, paced, request, startServer } from './lib.mjs';
+import { API_KEY, agent, clients, fmt, load, merge, paced, request, startServer, timed } from './lib.mjs';
 
 const N = Math.min(Number(process.env.BENCH_MINTS ?? 2000), 20000);
 const C = clients(32);
@@ -70,25 +70,12 @@ try {
   await load(200, viaApp, 200);
   // Alternate the phases so drift on a noisy machine hits both alike.
   const half = Math.floor(N / 2);
-  const merge = (x, y) => ({
-    done: x.done + y.done, failed: x.failed + y.failed,
-    perSec: (x.done + y.done) / (x.done / x.perSec + y.done / y.perSec),
-    p50: (x.p50 + y.p50) / 2, p99: Math.max(x.p99, y.p99),
-    cpuUs: (x.cpuUs * x.done + y.cpuUs * y.done) / (x.done + y.done),
-    clientUs: (x.clientUs * x.done + y.clientUs * y.done) / (x.done + y.done),
-  });
   // CPU per mint: the server process (app and embedded emulator) and this client.
-  const timed = async (count, send, ok) => {
-    const [before, own] = [cpuNs([server.pid]), process.cpuUsage()];
-    const r = await load(count, send, ok);
-    const { user, system } = process.cpuUsage(own);
-    const n = Math.max(1, r.done);
-    return { ...r, cpuUs: (cpuNs([server.pid]) - before) / 1000 / n, clientUs: (user + system) / n };
-  };
-  const d1 = await timed(half, direct, 201);
-  const a1 = await timed(half, viaApp, 200);
-  const d2 = await timed(N - half, direct, 201);
-  const a2 = await timed(N - half, viaApp, 200);
+  const pids = () => [server.pid];
+  const d1 = await timed(half, direct, 201, pids);
+  const a1 = await timed(half, viaApp, 200, pids);
+  const d2 = await timed(N - half, direct, 201, pids);
+  const a2 = await timed(N - half, viaApp, 200, pids);
   const d = merge(d1, d2);
   const a = merge(a1, a2);
   console.log(`saturated: ${C} clients, each sending its next mint as soon as the last is answered`);

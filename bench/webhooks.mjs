@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import os from 'node:os';
 
-import { API_KEY, agent, clients, cpuNs, fmt, load, postgresPids, request, startServer } from './lib.mjs';
+import { API_KEY, agent, clients, fmt, load, merge, postgresPids, request, startServer, timed } from './lib.mjs';
 
 const N = Math.min(Number(process.env.BENCH_EVENTS ?? 2000), 20000);
 const C = clients(16);
@@ -42,15 +42,6 @@ function event(tpl, run, i) {
   return { body, headers: { 'content-type': 'application/json', 'paddle-signature': `ts=${ts};h1=${h1}` } };
 }
 
-// Two halves of one measurement as one: counts add up, the rate is over their total time.
-const merge = (x, y) => ({
-  done: x.done + y.done, failed: x.failed + y.failed,
-  perSec: (x.done + y.done) / (x.done / x.perSec + y.done / y.perSec),
-  p50: (x.p50 + y.p50) / 2, p99: Math.max(x.p99, y.p99),
-  cpuUs: (x.cpuUs * x.done + y.cpuUs * y.done) / (x.done + y.done),
-  clientUs: (x.clientUs * x.done + y.clientUs * y.done) / (x.done + y.done),
-});
-
 async function bench(name, databaseUrl) {
   const env = { PADDLE_WEBHOOK_SECRETS: SECRET, PADDLE_WEBHOOK_TOLERANCE_SECS: '300' };
   const server = await startServer(databaseUrl ? { ...env, DATABASE_URL: databaseUrl } : env);
@@ -62,16 +53,8 @@ async function bench(name, databaseUrl) {
     const WARM = 400;
     const events = Array.from({ length: N + WARM }, (_, i) => event(tpl, run, i));
     const health = () => request(server.port, 'GET', '/healthz');
-    // The server's CPU per request: the app's threads, and Postgres's processes if used.
-    const cpu = () => cpuNs(databaseUrl ? [server.pid, ...postgresPids()] : [server.pid]);
-    // And this client's own, which bounds the throughput both paths can reach.
-    const timed = async (count, send) => {
-      const [before, own] = [cpu(), process.cpuUsage()];
-      const r = await load(count, send);
-      const { user, system } = process.cpuUsage(own);
-      const n = Math.max(1, r.done);
-      return { ...r, cpuUs: (cpu() - before) / 1000 / n, clientUs: (user + system) / n };
-    };
+    // CPU per request: the app's threads, and Postgres's processes if used; the client's.
+    const pids = () => (databaseUrl ? [server.pid, ...postgresPids()] : [server.pid]);
     const hook = (offset) => (i) => {
       const e = events[offset + i];
       return request(server.port, 'POST', '/webhooks/paddle', e.body, e.headers);
@@ -82,10 +65,10 @@ async function bench(name, databaseUrl) {
     await load(10_000, health);
     await load(WARM, hook(N));
     const half = Math.floor(N / 2);
-    const h1 = await timed(half, health);
-    const w1 = await timed(half, hook(0));
-    const h2 = await timed(N - half, health);
-    const w2 = await timed(N - half, hook(half));
+    const h1 = await timed(half, health, 200, pids);
+    const w1 = await timed(half, hook(0), 200, pids);
+    const h2 = await timed(N - half, health, 200, pids);
+    const w2 = await timed(N - half, hook(half), 200, pids);
     const healthAll = merge(h1, h2);
     const hooks = merge(w1, w2);
     console.log(`${name.padEnd(8)} healthz   ${fmt(healthAll)}`);

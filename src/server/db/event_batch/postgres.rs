@@ -20,10 +20,11 @@ use sqlx::PgConnection;
 
 use crate::server::db::events::{EventWrite, Stored, event_columns};
 use crate::server::db::mirror::{
-    MirrorWrite, customer_conflict, customer_insert, subscription_conflict, subscription_insert,
+    CustomerWrite, MirrorWrite, SubscriptionWrite, customer_conflict, customer_insert,
+    subscription_conflict, subscription_insert,
 };
 
-/// The statement for a run with customers (`.0`) and subscriptions (`.1`) to mirror: the
+/// The statement for a run with (or without) customers and subscriptions to mirror: the
 /// events' insert, then only the upserts the run needs, so that a run touches only the
 /// tables it writes. Parameters are numbered in that order.
 fn statement(customers: bool, subscriptions: bool) -> &'static str {
@@ -224,7 +225,7 @@ struct Customers<'a> {
 }
 
 impl<'a> Customers<'a> {
-    fn push(&mut self, c: &'a crate::server::db::mirror::CustomerWrite) {
+    fn push(&mut self, c: &'a CustomerWrite) {
         self.id.push(&c.id);
         self.email.push(&c.email);
         self.name.push(c.name.as_deref());
@@ -255,7 +256,7 @@ struct Subscriptions<'a> {
 }
 
 impl<'a> Subscriptions<'a> {
-    fn push(&mut self, s: &'a crate::server::db::mirror::SubscriptionWrite) {
+    fn push(&mut self, s: &'a SubscriptionWrite) {
         self.id.push(&s.id);
         self.customer_id.push(&s.customer_id);
         self.status.push(&s.status);

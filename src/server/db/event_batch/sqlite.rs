@@ -21,22 +21,22 @@ use crate::server::db::mirror::{
     subscription_conflict, subscription_insert,
 };
 
-/// `$n`: the n-th element of the JSON array `j.value`.
-macro_rules! at {
-    ($n:literal) => {
-        concat!("j.value ->> ", $n)
+/// The listed elements of the JSON array `j.value`, as a select list.
+macro_rules! elements {
+    ($first:literal $(, $n:literal)*) => {
+        concat!("j.value ->> ", $first $(, ", j.value ->> ", $n)*)
     };
 }
 
-/// Rows of `$1`, only for events not stored before: `WHERE` also keeps SQLite's upsert
-/// parsing unambiguous.
+/// Rows of the JSON array `$array` (its `$event_id`-th element is the event's id), only
+/// for events not stored before; `WHERE` also keeps SQLite's upsert parsing unambiguous.
 macro_rules! new_rows {
     ($array:literal, $event_id:literal) => {
         concat!(
             " FROM json_each(",
             $array,
             ") AS j WHERE NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.event_id = ",
-            at!($event_id),
+            elements!($event_id),
             ") ORDER BY j.key "
         )
     };
@@ -46,71 +46,19 @@ const STORE: &str = concat!(
     "BEGIN IMMEDIATE; ",
     customer_insert!(),
     " SELECT ",
-    at!(0),
-    ", ",
-    at!(1),
-    ", ",
-    at!(2),
-    ", ",
-    at!(3),
-    ", ",
-    at!(4),
-    ", ",
-    at!(5),
-    ", ",
-    at!(6),
+    elements!(0, 1, 2, 3, 4, 5, 6),
     new_rows!("$1", 6),
     customer_conflict!(),
     "; ",
     subscription_insert!(),
     " SELECT ",
-    at!(0),
-    ", ",
-    at!(1),
-    ", ",
-    at!(2),
-    ", ",
-    at!(3),
-    ", ",
-    at!(4),
-    ", ",
-    at!(5),
-    ", ",
-    at!(6),
-    ", ",
-    at!(7),
-    ", ",
-    at!(8),
-    ", ",
-    at!(9),
-    ", ",
-    at!(10),
-    ", ",
-    at!(11),
-    ", ",
-    at!(12),
-    ", ",
-    at!(13),
-    ", ",
-    at!(14),
+    elements!(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14),
     new_rows!("$2", 14),
     subscription_conflict!(),
     "; ",
     event_columns!(),
     " SELECT ",
-    at!(0),
-    ", ",
-    at!(1),
-    ", ",
-    at!(2),
-    ", ",
-    at!(3),
-    ", ",
-    at!(4),
-    ", ",
-    at!(5),
-    ", ",
-    at!(6),
+    elements!(0, 1, 2, 3, 4, 5, 6),
     " FROM json_each($3) AS j WHERE true ORDER BY j.key \
      ON CONFLICT (event_id) DO NOTHING RETURNING event_id; \
      COMMIT;"
