@@ -131,3 +131,22 @@ async fn a_failed_write_is_500_stores_nothing_and_the_retry_applies() {
         assert_eq!(event_count(&app.db).await, 1);
     }
 }
+
+/// A customer can type U+0000 into their name at checkout. A Postgres `text` column
+/// refuses it, so the event could never be stored there and Paddle would retry it in
+/// vain: both backends store U+FFFD in its place, and answer 200.
+#[tokio::test]
+async fn a_nul_in_a_customers_name_is_stored_as_a_replacement_character() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        let ctm = fresh_id("ctm");
+        let mut data = customer_data(&ctm, "nul@x.io");
+        data["name"] = json!("Ann\u{0}Lee");
+        let status = app
+            .post_event(&envelope("customer.created", &fresh_id("evt"), T1, data))
+            .await;
+        assert_eq!(status, 200, "{backend:?}");
+        let row = customer(&app.db, &ctm).await.expect("mirrored");
+        assert_eq!(row.name.as_deref(), Some("Ann\u{FFFD}Lee"), "{backend:?}");
+    }
+}

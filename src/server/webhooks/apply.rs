@@ -76,7 +76,7 @@ pub fn decode(body: &[u8], received_at: i64) -> Result<Received, DecodeError> {
     let write = write.with_event_id(event.event_id.as_str());
     let event = EventWrite {
         event_id: event.event_id.as_str().to_owned(),
-        event_type: event.event_type.clone(),
+        event_type: storable(&event.event_type),
         occurred_at,
         occurred_at_us,
         notification_id: event.notification_id.as_str().to_owned(),
@@ -112,8 +112,8 @@ pub fn mirror_write(event: &Event, occurred_at_us: i64) -> Result<MirrorWrite, s
 pub fn customer_write(c: &Customer, occurred_at_us: i64) -> CustomerWrite {
     CustomerWrite {
         id: c.id.as_str().to_owned(),
-        email: email::normalize(&c.email),
-        name: c.name.clone(),
+        email: storable(&email::normalize(&c.email)),
+        name: c.name.as_deref().map(storable),
         status: c.status.as_str().to_owned(),
         updated_at: c.updated_at.unix_timestamp(),
         occurred_at_us,
@@ -150,6 +150,13 @@ pub fn subscription_write(
         occurred_at_us,
         event_id: String::new(),
     }
+}
+
+/// Free text from an event as both backends store it alike: U+0000, which a Postgres
+/// `text` column refuses (the event could then never be stored, and Paddle would retry it
+/// in vain), becomes U+FFFD. Anyone can put it in their name at checkout.
+fn storable(text: &str) -> String {
+    text.replace('\0', "\u{FFFD}")
 }
 
 /// Microseconds since the epoch: Paddle's own precision, so events sort exactly.
