@@ -26,8 +26,10 @@ pub struct Shared {
     pub paddle: PaddleHandle,
     /// The abuse limits' counts (log-in, mail, portal mints).
     pub limits: Limits,
-    /// Stores verified webhook events (batched by one task on SQLite).
+    /// Stores verified webhook events (one task per process, in batches).
     pub events: crate::server::webhooks::writer::EventWriter,
+    /// Appends the portal mints' audit rows (one task per process, in batches).
+    pub audit: crate::server::db::audit::AuditWriter,
     /// Webhook deliveries refused since the last flush (`webhooks::refusals::spawn_flush`).
     pub refusals: Arc<Refusals>,
 }
@@ -41,6 +43,7 @@ impl AppState {
     ) -> Self {
         let limits = limits::for_database(&db);
         let events = crate::server::webhooks::writer::EventWriter::for_database(&db);
+        let audit = crate::server::db::audit::AuditWriter::for_database(&db);
         Self(Arc::new(Shared {
             leptos: settings.leptos.clone(),
             db,
@@ -49,6 +52,7 @@ impl AppState {
             paddle,
             limits,
             events,
+            audit,
             refusals: Arc::default(),
         }))
     }

@@ -27,6 +27,7 @@ mod limits_shared;
 mod operator_cli;
 mod paddle_mode;
 mod portal;
+mod portal_audit;
 mod portal_faults;
 mod portal_forms;
 mod private_data;

@@ -7,7 +7,7 @@ use paddle::{ClientError, CustomerId, SubscriptionId};
 
 use super::{LinkAction, PortalError, PortalOrigin, Request};
 use crate::server::accounts::User;
-use crate::server::db::audit::{self, AuditRow};
+use crate::server::db::audit::{AuditRow, AuditWriter};
 use crate::server::db::{Database, mirror};
 use crate::server::limits::{Limits, Rule};
 
@@ -19,6 +19,8 @@ const MAX_RETRY_WAIT: Duration = Duration::from_secs(2);
 /// What minting needs: the mirror, the Paddle client, the allowlist, the per-user limit.
 pub struct Portal<'a> {
     pub db: &'a Database,
+    /// Appends the audit rows.
+    pub audit: &'a AuditWriter,
     pub client: &'a paddle::Client,
     /// `None` refuses every URL (local mode without an emulator origin).
     pub origin: Option<PortalOrigin>,
@@ -49,7 +51,7 @@ pub async fn mint(
         Ok(Some(found)) => found,
         Ok(None) => {
             return Err(audit
-                .fail(portal.db, "no_customer", PortalError::NoCustomer)
+                .fail(portal.audit, "no_customer", PortalError::NoCustomer)
                 .await);
         }
         Err(e) => {
@@ -61,7 +63,7 @@ pub async fn mint(
     let Ok(customer_id) = CustomerId::parse(customer.clone()) else {
         tracing::error!("portal: malformed customer id in the mirror");
         return Err(audit
-            .fail(portal.db, "failed", PortalError::Unavailable)
+            .fail(portal.audit, "failed", PortalError::Unavailable)
             .await);
     };
     let ids: Vec<SubscriptionId> = match request {
@@ -77,7 +79,7 @@ pub async fn mint(
         }
         Request::Link { .. } => {
             let e = PortalError::SubscriptionNotFound;
-            return Err(audit.fail(portal.db, "subscription_not_found", e).await);
+            return Err(audit.fail(portal.audit, "subscription_not_found", e).await);
         }
     };
     let session = match create(portal.client, &customer_id, &ids).await {
@@ -85,7 +87,7 @@ pub async fn mint(
         Err(e) => {
             audit.row.paddle_request_id = e.request_id().map(str::to_owned);
             let (outcome, error) = classify(&e, &customer_id);
-            return Err(audit.fail(portal.db, outcome, error).await);
+            return Err(audit.fail(portal.audit, outcome, error).await);
         }
     };
     audit.row.paddle_request_id = Some(session.request_id.clone());
@@ -111,11 +113,11 @@ pub async fn mint(
             "portal: Paddle returned no usable URL (missing, or outside the allowlist); refused"
         );
         return Err(audit
-            .fail(portal.db, "refused_url", PortalError::Unavailable)
+            .fail(portal.audit, "refused_url", PortalError::Unavailable)
             .await);
     };
     tracing::info!(request_id = %session.request_id, kind = %audit.row.kind, "portal: minted");
-    audit.save(portal.db, "minted").await;
+    audit.save(portal.audit, "minted").await;
     Ok(url.expose().to_owned())
 }
 
@@ -176,16 +178,22 @@ impl Audit {
         }
     }
 
-    async fn save(&mut self, db: &Database, outcome: &str) {
+    /// Appends the row; the mint answers only once it is stored (or failed, logged).
+    async fn save(&mut self, writer: &AuditWriter, outcome: &str) {
         self.row.outcome = outcome.into();
         self.row.created_at = OffsetDateTime::now_utc().unix_timestamp();
-        if let Err(e) = audit::record(db, &self.row).await {
+        if let Err(e) = writer.store(self.row.entry()).await {
             tracing::error!(error = %e, "portal: could not write the audit row");
         }
     }
 
-    async fn fail(&mut self, db: &Database, outcome: &str, error: PortalError) -> PortalError {
-        self.save(db, outcome).await;
+    async fn fail(
+        &mut self,
+        writer: &AuditWriter,
+        outcome: &str,
+        error: PortalError,
+    ) -> PortalError {
+        self.save(writer, outcome).await;
         error
     }
 }

@@ -70,6 +70,7 @@ async fn run(request: Result<Request, PortalError>) -> Result<PortalUrl, PortalE
     let request = request?;
     let portal = Portal {
         db: &state.db,
+        audit: &state.audit,
         client: &state.paddle.client,
         origin: PortalOrigin::for_mode(
             &state.settings.paddle.mode,

@@ -4,6 +4,9 @@
 //! Each row names its `actor`: `user:<id>` for a signed-in user of the web app, or
 //! `operator:<OS user>` for `paddock portal-session` (which has no app user).
 
+use sqlx::QueryBuilder;
+
+use super::writer::{BatchConnection, Batched, Writer, on_kept};
 use super::{Database, on_pool};
 
 /// `kind` of the rows `paddock portal-session` writes.
@@ -57,26 +60,78 @@ pub fn user_actor(user_id: i64) -> String {
     format!("user:{user_id}")
 }
 
-const INSERT: &str = "INSERT INTO portal_audit (user_id, actor, customer_id, kind, \
-    subscription_id, outcome, paddle_request_id, created_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+/// `INSERT` of `$rows` (a slice of [`AuditEntry`]), in order, as one statement for
+/// whichever backend `$run` executes it on.
+macro_rules! insert_rows {
+    ($rows:expr, |$query:ident| $run:expr) => {{
+        let mut insert = QueryBuilder::new(
+            "INSERT INTO portal_audit (user_id, actor, customer_id, kind, subscription_id, \
+             outcome, paddle_request_id, created_at) ",
+        );
+        insert.push_values($rows, |mut b, row| {
+            b.push_bind(row.user_id)
+                .push_bind(&row.actor)
+                .push_bind(&row.customer_id)
+                .push_bind(&row.kind)
+                .push_bind(&row.subscription_id)
+                .push_bind(&row.outcome)
+                .push_bind(&row.paddle_request_id)
+                .push_bind(row.created_at);
+        });
+        let $query = insert.build();
+        $run.map(|_| ())
+    }};
+}
 
 /// Appends one row of a signed-in user.
 pub async fn record(db: &Database, row: &AuditRow) -> Result<(), sqlx::Error> {
-    insert(
-        db,
-        &AuditEntry {
-            user_id: Some(row.user_id),
-            actor: Some(user_actor(row.user_id)),
-            customer_id: row.customer_id.clone(),
-            kind: row.kind.clone(),
-            subscription_id: row.subscription_id.clone(),
-            outcome: row.outcome.clone(),
-            paddle_request_id: row.paddle_request_id.clone(),
-            created_at: row.created_at,
-        },
-    )
-    .await
+    insert(db, &row.entry()).await
+}
+
+impl AuditRow {
+    /// The row as stored.
+    pub fn entry(&self) -> AuditEntry {
+        AuditEntry {
+            user_id: Some(self.user_id),
+            actor: Some(user_actor(self.user_id)),
+            customer_id: self.customer_id.clone(),
+            kind: self.kind.clone(),
+            subscription_id: self.subscription_id.clone(),
+            outcome: self.outcome.clone(),
+            paddle_request_id: self.paddle_request_id.clone(),
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// Rows of the web app's mints, appended by the process's writer: under load, many
+/// mints' rows share one statement and one commit instead of contending for the
+/// database's write lock one each.
+pub struct AuditRows;
+
+/// The process's writer of audit rows; cheap to clone.
+pub type AuditWriter = Writer<AuditRows>;
+
+#[async_trait::async_trait]
+impl Batched for AuditRows {
+    type Item = AuditEntry;
+    type Stored = ();
+    const WHAT: &'static str = "portal audit rows";
+
+    /// One multi-row `INSERT` (atomic on its own), rows in order.
+    async fn store(
+        conn: &mut BatchConnection,
+        rows: &[AuditEntry],
+    ) -> Result<Vec<()>, sqlx::Error> {
+        on_kept!(conn, |conn| insert_rows!(rows, |q| q
+            .execute(&mut **conn)
+            .await))?;
+        Ok(vec![(); rows.len()])
+    }
+
+    async fn store_one(db: &Database, row: &AuditEntry) -> Result<(), sqlx::Error> {
+        insert(db, row).await
+    }
 }
 
 /// Appends one operator row (`kind` `operator`, no `user_id`).
@@ -99,20 +154,9 @@ pub async fn record_operator(db: &Database, row: &OperatorRow) -> Result<(), sql
 }
 
 async fn insert(db: &Database, row: &AuditEntry) -> Result<(), sqlx::Error> {
-    on_pool!(db, |pool| {
-        sqlx::query(INSERT)
-            .bind(row.user_id)
-            .bind(&row.actor)
-            .bind(&row.customer_id)
-            .bind(&row.kind)
-            .bind(&row.subscription_id)
-            .bind(&row.outcome)
-            .bind(&row.paddle_request_id)
-            .bind(row.created_at)
-            .execute(pool)
-            .await
-            .map(|_| ())
-    })
+    on_pool!(db, |pool| insert_rows!(std::slice::from_ref(row), |q| q
+        .execute(pool)
+        .await))
 }
 
 /// Every row of `user_id`, oldest first.

@@ -23,6 +23,7 @@ mod serve_lock;
 pub mod snapshot;
 pub mod tokens;
 pub mod users;
+pub mod writer;
 
 pub use serve_lock::ServeLock;
 

@@ -1,0 +1,198 @@
+//! One writer task per kind of row, per process, on a connection it keeps. Requests queue
+//! their item and wait for its answer; the task takes every item waiting (up to
+//! [`MAX_BATCH`]) and stores them together. A burst then costs one commit per batch:
+//! on SQLite neither its sleeping busy handler nor a write per request invalidating every
+//! other connection's page cache; on Postgres one round trip and one commit for many.
+//! Nothing is answered before its batch is committed; if a batch fails, the connection
+//! is closed and its items are stored one by one, so one bad item cannot hold back the
+//! others. Webhook events (`webhooks::writer`) and portal audit rows (`db::audit`) use it.
+
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::{Postgres, Sqlite};
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::error::Elapsed;
+
+use super::Database;
+
+/// The most items one transaction takes.
+const MAX_BATCH: usize = 64;
+/// Items waiting for the writer; more wait for room.
+const QUEUE: usize = 1024;
+/// How long one batch, or one item stored alone, may take. A webhook's request has been
+/// answered 500 by then (`webhooks::route::ANSWER_WITHIN`) and Paddle retries it; a batch
+/// that committed after all makes those retries duplicates.
+const WITHIN: Duration = Duration::from_secs(4);
+
+/// What one kind of writer stores.
+#[async_trait::async_trait]
+pub trait Batched: Send + Sync + 'static {
+    type Item: Send + Sync + 'static;
+    /// The answer for one item.
+    type Stored: Send + 'static;
+    /// Names the rows in logs.
+    const WHAT: &'static str;
+
+    /// Stores every item in order, as if one after another; one answer per item.
+    /// After an error the connection is closed and never used again.
+    async fn store(
+        conn: &mut BatchConnection,
+        items: &[Self::Item],
+    ) -> Result<Vec<Self::Stored>, sqlx::Error>;
+
+    /// Stores one item on its own (after its batch failed).
+    async fn store_one(db: &Database, item: &Self::Item) -> Result<Self::Stored, sqlx::Error>;
+}
+
+/// A connection kept for storing batches: a writer holds one, so that a batch pays
+/// neither the pool's checks on acquire and release nor a cold page cache.
+pub enum BatchConnection {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+/// `$body` with `$conn` bound to the kept connection, whichever the backend.
+macro_rules! on_kept {
+    ($kept:expr, |$conn:ident| $body:expr) => {
+        match $kept {
+            $crate::server::db::writer::BatchConnection::Sqlite($conn) => $body,
+            $crate::server::db::writer::BatchConnection::Postgres($conn) => $body,
+        }
+    };
+}
+pub(crate) use on_kept;
+
+impl BatchConnection {
+    /// Takes a connection from `db`'s pool.
+    pub async fn acquire(db: &Database) -> Result<Self, sqlx::Error> {
+        Ok(match db {
+            Database::Sqlite(pool) => Self::Sqlite(pool.acquire().await?),
+            Database::Postgres(pool) => Self::Postgres(pool.acquire().await?),
+        })
+    }
+
+    /// Closes the connection for good (a transaction it left open is rolled back).
+    pub async fn close(self) {
+        if let Err(e) = on_kept!(self, |conn| conn.close().await) {
+            tracing::debug!(error = %e, "closing a batch connection failed");
+        }
+    }
+}
+
+type Reply<T> = oneshot::Sender<Result<T, sqlx::Error>>;
+
+/// A running writer of `B`'s items; cheap to clone.
+pub struct Writer<B: Batched> {
+    queue: mpsc::Sender<(B::Item, Reply<B::Stored>)>,
+}
+
+impl<B: Batched> Clone for Writer<B> {
+    fn clone(&self) -> Self {
+        Self {
+            queue: self.queue.clone(),
+        }
+    }
+}
+
+impl<B: Batched> std::fmt::Debug for Writer<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer").field("of", &B::WHAT).finish()
+    }
+}
+
+/// The writer stopped (the process is shutting down).
+fn closed() -> sqlx::Error {
+    sqlx::Error::PoolClosed
+}
+
+impl<B: Batched> Writer<B> {
+    /// Starts the writer task (it ends with the last clone of this).
+    pub fn for_database(db: &Database) -> Self {
+        let (queue, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run::<B>(db.clone(), rx));
+        Self { queue }
+    }
+
+    /// Stores `item`; answers once it is durable (or failed).
+    pub async fn store(&self, item: B::Item) -> Result<B::Stored, sqlx::Error> {
+        let (reply, answer) = oneshot::channel();
+        self.queue.send((item, reply)).await.map_err(|_| closed())?;
+        answer.await.map_err(|_| closed())?
+    }
+}
+
+async fn run<B: Batched>(db: Database, mut queue: mpsc::Receiver<(B::Item, Reply<B::Stored>)>) {
+    let mut held: Option<BatchConnection> = None;
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    let mut closing = db.close_event();
+    let mut closed = false;
+    loop {
+        tokio::select! {
+            taken = queue.recv_many(&mut jobs, MAX_BATCH) => if taken == 0 { break },
+            () = &mut closing, if !closed => {
+                // The pool is closing: give the kept connection back so it can close.
+                closed = true;
+                held = None;
+                continue;
+            }
+        }
+        let (items, replies): (Vec<_>, Vec<_>) = jobs.drain(..).unzip();
+        let Ok(stored) = store_kept::<B>(&mut held, &db, &items).await else {
+            tracing::warn!(
+                what = B::WHAT,
+                rows = items.len(),
+                "batch not stored in time; given up"
+            );
+            for reply in replies {
+                let _ = reply.send(Err(timed_out()));
+            }
+            continue;
+        };
+        match stored {
+            Ok(stored) => {
+                for (reply, stored) in replies.into_iter().zip(stored) {
+                    let _ = reply.send(Ok(stored));
+                }
+            }
+            Err(e) => {
+                tracing::warn!(what = B::WHAT, error = %e, rows = items.len(), "batch failed; storing its rows one by one");
+                for (item, reply) in items.iter().zip(replies) {
+                    let one = tokio::time::timeout(WITHIN, B::store_one(&db, item)).await;
+                    let _ = reply.send(one.unwrap_or_else(|_| Err(timed_out())));
+                }
+            }
+        }
+    }
+}
+
+/// Stores `items` on the kept connection (taking one first if none is kept). A connection
+/// that failed, or did not finish within [`WITHIN`], is closed in the background and
+/// never used again: the writer goes on with a fresh one instead of waiting behind it.
+async fn store_kept<B: Batched>(
+    held: &mut Option<BatchConnection>,
+    db: &Database,
+    items: &[B::Item],
+) -> Result<Result<Vec<B::Stored>, sqlx::Error>, Elapsed> {
+    let mut conn = match held.take() {
+        Some(conn) => conn,
+        None => match BatchConnection::acquire(db).await {
+            Ok(conn) => conn,
+            Err(e) => return Ok(Err(e)),
+        },
+    };
+    let stored = tokio::time::timeout(WITHIN, B::store(&mut conn, items)).await;
+    if matches!(stored, Ok(Ok(_))) {
+        *held = Some(conn);
+    } else {
+        tokio::spawn(conn.close());
+    }
+    stored
+}
+
+fn timed_out() -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        "the database did not store the batch in time",
+    ))
+}
