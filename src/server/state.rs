@@ -30,6 +30,8 @@ pub struct Shared {
     pub events: crate::server::webhooks::writer::EventWriter,
     /// Appends the portal mints' audit rows (one task per process, in batches).
     pub audit: crate::server::db::audit::AuditWriter,
+    /// The portal's mirror lookups (one task per process, in batches).
+    pub lookups: crate::server::db::mirror::lookups::CustomerLookup,
     /// Webhook deliveries refused since the last flush (`webhooks::refusals::spawn_flush`).
     pub refusals: Arc<Refusals>,
 }
@@ -44,6 +46,7 @@ impl AppState {
         let limits = limits::for_database(&db);
         let events = crate::server::webhooks::writer::EventWriter::for_database(&db);
         let audit = crate::server::db::audit::AuditWriter::for_database(&db);
+        let lookups = crate::server::db::mirror::lookups::CustomerLookup::for_database(&db);
         Self(Arc::new(Shared {
             leptos: settings.leptos.clone(),
             db,
@@ -53,6 +56,7 @@ impl AppState {
             limits,
             events,
             audit,
+            lookups,
             refusals: Arc::default(),
         }))
     }

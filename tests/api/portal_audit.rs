@@ -39,7 +39,7 @@ async fn rows_queued_together_are_each_stored_once_and_whole() {
         let mut stores = tokio::task::JoinSet::new();
         for row in expected.iter().cloned() {
             let writer = writer.clone();
-            stores.spawn(async move { writer.store(row).await });
+            stores.spawn(async move { writer.submit(row).await });
         }
         while let Some(stored) = stores.join_next().await {
             stored.expect("task").expect("stored");
@@ -69,9 +69,9 @@ async fn a_refused_row_fails_alone_and_the_rest_of_its_batch_is_stored() {
         let also_good = entry(42, 3);
         // Queued in the same poll, so the writer takes them into one batch.
         let (a, b, c) = tokio::join!(
-            writer.store(good.clone()),
-            writer.store(bad),
-            writer.store(also_good.clone())
+            writer.submit(good.clone()),
+            writer.submit(bad),
+            writer.submit(also_good.clone())
         );
         a.expect("the first good row is stored");
         assert!(b.is_err(), "{backend:?}: the refused row fails: {b:?}");

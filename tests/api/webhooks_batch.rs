@@ -125,7 +125,7 @@ async fn a_failing_batch_is_stored_one_by_one_on(backend: crate::common::Backend
     }
     .expect("trigger");
     // Queued in the same poll, so the writer takes both into one batch.
-    let (good, bad) = tokio::join!(writer.store(good), writer.store(bad));
+    let (good, bad) = tokio::join!(writer.submit(good), writer.submit(bad));
     assert_eq!(good.expect("the good event is stored"), Stored::New);
     assert!(bad.is_err(), "the bad one fails: {bad:?}");
     assert_eq!(event_count(&app.db).await, 1, "the good event only");
@@ -311,14 +311,14 @@ async fn a_stuck_batch_is_given_up_and_the_writer_goes_on() {
     .expect("an uncommitted copy of the event");
 
     let started = std::time::Instant::now();
-    let first = writer.store(stuck).await;
+    let first = writer.submit(stuck).await;
     assert!(first.is_err(), "given up: {first:?}");
     let waited = started.elapsed();
     assert!(
         waited >= std::time::Duration::from_secs(3) && waited < std::time::Duration::from_secs(6),
         "given up at its deadline, not before and not much after: {waited:?}"
     );
-    let second = tokio::time::timeout(std::time::Duration::from_secs(2), writer.store(next))
+    let second = tokio::time::timeout(std::time::Duration::from_secs(2), writer.submit(next))
         .await
         .expect("the next event is not stuck behind the first")
         .expect("stored");

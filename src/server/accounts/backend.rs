@@ -9,6 +9,7 @@ use crate::server::accounts::config::AccountSettings;
 use crate::server::accounts::email::EmailAddress;
 use crate::server::accounts::mail::{MailError, Mailer};
 use crate::server::accounts::password::{Admission, HashError, Hasher};
+use crate::server::accounts::user_loads::UserLoader;
 use crate::server::db::{Database, users};
 use crate::server::limits::{Limits, Rule};
 
@@ -127,6 +128,8 @@ pub struct Accounts {
     pub rules: AccountRules,
     /// Password hashing, bounded to the cores.
     pub hasher: Hasher,
+    /// The user of each signed-in request, batched with those of concurrent requests.
+    loads: UserLoader,
 }
 
 /// The axum-login backend; cheap to clone.
@@ -145,6 +148,7 @@ impl Backend {
             Mailer::Disabled
         });
         let rules = AccountRules::from_settings(&config);
+        let loads = UserLoader::for_database(&db);
         Self(Arc::new(Accounts {
             db,
             config,
@@ -153,6 +157,7 @@ impl Backend {
             limits,
             rules,
             hasher: Hasher::for_this_machine(),
+            loads,
         }))
     }
 }
@@ -181,7 +186,6 @@ impl AuthnBackend for Backend {
     }
 
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, AccountError> {
-        let cutoff = super::unverified_cutoff();
-        Ok(users::by_id(&self.db, *id, cutoff).await?.map(User::from))
+        Ok(self.loads.submit(*id).await?.map(User::from))
     }
 }

@@ -14,6 +14,7 @@ pub mod sessions;
 mod signup;
 mod slots;
 pub mod tokens;
+mod user_loads;
 pub mod web;
 
 use std::net::IpAddr;

@@ -14,6 +14,10 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use crate::server::db::{Database, on_pool};
 
+mod loads;
+
+use loads::SessionLoader;
+
 /// Name of the session cookie.
 pub const COOKIE: &str = "paddock_session";
 
@@ -32,6 +36,8 @@ pub struct Store {
     backend: Backend,
     /// The same pool, for the update-only `save`.
     db: Database,
+    /// Loads, batched with those of concurrent requests.
+    loads: SessionLoader,
     /// What `load` read, per session, until the matching `save` or `delete`.
     loaded: Arc<Mutex<HashMap<Id, Record>>>,
 }
@@ -63,6 +69,7 @@ impl Store {
         Self {
             backend,
             db: db.clone(),
+            loads: SessionLoader::for_database(db),
             loaded: Arc::default(),
         }
     }
@@ -128,10 +135,12 @@ impl SessionStore for Store {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let record = match &self.backend {
-            Backend::Sqlite(s) => s.load(id).await,
-            Backend::Postgres(s) => s.load(id).await,
-        }?;
+        let data = (self.loads.submit(*id).await)
+            .map_err(|e| session_store::Error::Backend(e.to_string()))?;
+        let record: Option<Record> = data
+            .map(|data| rmp_serde::from_slice(&data))
+            .transpose()
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         if let Some(record) = &record {
             let mut tracked = self.tracked();
             if tracked.len() >= MAX_TRACKED {

@@ -8,7 +8,7 @@ use paddle::{ClientError, CustomerId, SubscriptionId};
 use super::{LinkAction, PortalError, PortalOrigin, Request};
 use crate::server::accounts::User;
 use crate::server::db::audit::{AuditRow, AuditWriter};
-use crate::server::db::{Database, mirror};
+use crate::server::db::mirror::lookups::CustomerLookup;
 use crate::server::limits::{Limits, Rule};
 
 /// Paddle accepts at most this many subscription ids per session.
@@ -18,9 +18,10 @@ const MAX_RETRY_WAIT: Duration = Duration::from_secs(2);
 
 /// What minting needs: the mirror, the Paddle client, the allowlist, the per-user limit.
 pub struct Portal<'a> {
-    pub db: &'a Database,
     /// Appends the audit rows.
     pub audit: &'a AuditWriter,
+    /// Finds the user's customer and subscriptions in the mirror.
+    pub lookups: &'a CustomerLookup,
     pub client: &'a paddle::Client,
     /// `None` refuses every URL (local mode without an emulator origin).
     pub origin: Option<PortalOrigin>,
@@ -46,7 +47,7 @@ pub async fn mint(
         return Err(PortalError::Unverified);
     }
     let mut audit = Audit::new(user.id, request);
-    let lookup = mirror::customer_and_subscription_ids(portal.db, user.email.as_str()).await;
+    let lookup = portal.lookups.submit(user.email.as_str().to_owned()).await;
     let (customer, subscriptions) = match lookup {
         Ok(Some(found)) => found,
         Ok(None) => {
@@ -182,7 +183,7 @@ impl Audit {
     async fn save(&mut self, writer: &AuditWriter, outcome: &str) {
         self.row.outcome = outcome.into();
         self.row.created_at = OffsetDateTime::now_utc().unix_timestamp();
-        if let Err(e) = writer.store(self.row.entry()).await {
+        if let Err(e) = writer.submit(self.row.entry()).await {
             tracing::error!(error = %e, "portal: could not write the audit row");
         }
     }

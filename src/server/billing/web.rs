@@ -69,8 +69,8 @@ async fn run(request: Result<Request, PortalError>) -> Result<PortalUrl, PortalE
     }
     let request = request?;
     let portal = Portal {
-        db: &state.db,
         audit: &state.audit,
+        lookups: &state.lookups,
         client: &state.paddle.client,
         origin: PortalOrigin::for_mode(
             &state.settings.paddle.mode,

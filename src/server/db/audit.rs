@@ -6,7 +6,7 @@
 
 use sqlx::QueryBuilder;
 
-use super::writer::{BatchConnection, Batched, Writer, on_kept};
+use super::batcher::{BatchConnection, Batched, Batcher, on_kept};
 use super::{Database, on_pool};
 
 /// `kind` of the rows `paddock portal-session` writes.
@@ -110,16 +110,16 @@ impl AuditRow {
 pub struct AuditRows;
 
 /// The process's writer of audit rows; cheap to clone.
-pub type AuditWriter = Writer<AuditRows>;
+pub type AuditWriter = Batcher<AuditRows>;
 
 #[async_trait::async_trait]
 impl Batched for AuditRows {
     type Item = AuditEntry;
-    type Stored = ();
+    type Answer = ();
     const WHAT: &'static str = "portal audit rows";
 
     /// One multi-row `INSERT` (atomic on its own), rows in order.
-    async fn store(
+    async fn batch(
         conn: &mut BatchConnection,
         rows: &[AuditEntry],
     ) -> Result<Vec<()>, sqlx::Error> {
@@ -129,7 +129,7 @@ impl Batched for AuditRows {
         Ok(vec![(); rows.len()])
     }
 
-    async fn store_one(db: &Database, row: &AuditEntry) -> Result<(), sqlx::Error> {
+    async fn alone(db: &Database, row: &AuditEntry) -> Result<(), sqlx::Error> {
         insert(db, row).await
     }
 }

@@ -6,6 +6,7 @@
 //! overwritten. Two events with the same `occurred_at` are ordered by `event_id` (the
 //! greater wins), so every delivery order ends in the same row.
 
+pub mod lookups;
 mod sql;
 
 pub(super) use sql::{

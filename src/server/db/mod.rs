@@ -12,6 +12,7 @@ use sqlx::sqlite::{
 };
 
 pub mod audit;
+pub mod batcher;
 pub mod doctor;
 pub mod event_batch;
 pub mod events;
@@ -23,7 +24,6 @@ mod serve_lock;
 pub mod snapshot;
 pub mod tokens;
 pub mod users;
-pub mod writer;
 
 pub use serve_lock::ServeLock;
 

@@ -5,9 +5,11 @@
 //! lookup treats it as absent, sign-up may take the address again, and the sweep deletes
 //! it (its tokens go with it; its sessions end, as their user is gone).
 
+use super::batcher::BatchConnection;
 use super::{Database, on_pool};
 
 /// A row of `users`, as stored.
+#[derive(Clone)]
 pub struct UserRow {
     pub id: i64,
     pub email: String,
@@ -98,6 +100,35 @@ pub async fn by_id(
             .await
     })?;
     Ok(row.map(into_row))
+}
+
+/// The live accounts among `ids` (in no particular order), with one fixed statement:
+/// the ids as one JSON array on SQLite, as one array on Postgres.
+pub async fn live_by_ids(
+    conn: &mut BatchConnection,
+    ids: &[i64],
+    unverified_cutoff: i64,
+) -> Result<Vec<UserRow>, sqlx::Error> {
+    let rows: Vec<Row> = match conn {
+        BatchConnection::Sqlite(conn) => {
+            let sql = format!("{SELECT} WHERE id IN (SELECT value FROM json_each($1)) AND {LIVE}");
+            let ids = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(e.into()))?;
+            sqlx::query_as(&sql)
+                .bind(ids)
+                .bind(unverified_cutoff)
+                .fetch_all(&mut **conn)
+                .await?
+        }
+        BatchConnection::Postgres(conn) => {
+            let sql = format!("{SELECT} WHERE id = ANY($1) AND {LIVE}");
+            sqlx::query_as(&sql)
+                .bind(ids)
+                .bind(unverified_cutoff)
+                .fetch_all(&mut **conn)
+                .await?
+        }
+    };
+    Ok(rows.into_iter().map(into_row).collect())
 }
 
 /// Marks the address of a live account as proven (keeping the first verification

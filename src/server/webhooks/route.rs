@@ -63,7 +63,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
 }
 
 async fn store(state: &AppState, received: Received) -> StatusCode {
-    let stored = tokio::time::timeout(ANSWER_WITHIN, state.events.store(received)).await;
+    let stored = tokio::time::timeout(ANSWER_WITHIN, state.events.submit(received)).await;
     match stored {
         Ok(Ok(Stored::New)) => {
             tracing::info!("webhook stored and applied");

@@ -1,10 +1,10 @@
-//! Who stores verified events: the process's writer of them (`db::writer`), on a
+//! Who stores verified events: the process's batcher of them (`db::batcher`), on a
 //! connection it keeps. A burst of deliveries costs one commit per batch
 //! (`db::event_batch`); nothing is answered before its batch is committed.
 
 use crate::server::db::Database;
+use crate::server::db::batcher::{BatchConnection, Batched, Batcher};
 use crate::server::db::events::{self, Stored};
-use crate::server::db::writer::{BatchConnection, Batched, Writer};
 
 use super::apply::Received;
 
@@ -14,10 +14,10 @@ pub struct Events;
 #[async_trait::async_trait]
 impl Batched for Events {
     type Item = Received;
-    type Stored = Stored;
+    type Answer = Stored;
     const WHAT: &'static str = "webhook events";
 
-    async fn store(
+    async fn batch(
         conn: &mut BatchConnection,
         items: &[Received],
     ) -> Result<Vec<Stored>, sqlx::Error> {
@@ -25,10 +25,10 @@ impl Batched for Events {
         conn.store_events(&batch).await
     }
 
-    async fn store_one(db: &Database, item: &Received) -> Result<Stored, sqlx::Error> {
+    async fn alone(db: &Database, item: &Received) -> Result<Stored, sqlx::Error> {
         events::store_and_apply(db, &item.event, &item.write).await
     }
 }
 
 /// The process's event writer; cheap to clone.
-pub type EventWriter = Writer<Events>;
+pub type EventWriter = Batcher<Events>;

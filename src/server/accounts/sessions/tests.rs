@@ -28,6 +28,7 @@ async fn stored(store: &Store, id: &Id) -> Record {
     let fresh = Store {
         backend: store.backend.clone(),
         db: store.db.clone(),
+        loads: store.loads.clone(),
         loaded: Arc::default(),
     };
     fresh.load(id).await.expect("loads").expect("exists")

@@ -9,9 +9,9 @@ mod sqlite;
 pub use postgres::runs;
 
 use super::Database;
+use super::batcher::BatchConnection;
 use super::events::{EventWrite, Stored};
 use super::mirror::MirrorWrite;
-use super::writer::BatchConnection;
 
 impl BatchConnection {
     /// Stores every `(event, write)` in order. Returns, for each, whether it was new; a

@@ -1,11 +1,13 @@
-//! One writer task per kind of row, per process, on a connection it keeps. Requests queue
+//! One task per kind of statement, per process, on a connection it keeps. Requests queue
 //! their item and wait for its answer; the task takes every item waiting (up to
-//! [`MAX_BATCH`]) and stores them together. A burst then costs one commit per batch:
-//! on SQLite neither its sleeping busy handler nor a write per request invalidating every
-//! other connection's page cache; on Postgres one round trip and one commit for many.
-//! Nothing is answered before its batch is committed; if a batch fails, the connection
-//! is closed and its items are stored one by one, so one bad item cannot hold back the
-//! others. Webhook events (`webhooks::writer`) and portal audit rows (`db::audit`) use it.
+//! [`MAX_BATCH`]) and runs them as one batch. A burst then costs one round trip (and, for
+//! writes, one commit) per batch instead of one each: on SQLite no sleeping busy handler,
+//! no write per request invalidating every other connection's page cache, and no
+//! hand-off to a pooled connection's thread per request; on Postgres one round trip for
+//! many. Nothing is answered before its batch is done (a write: committed); if a batch
+//! fails, the connection is closed and its items run one by one, so one bad item cannot
+//! hold back the others. Webhook events (`webhooks::writer`), portal audit rows
+//! (`db::audit`) and session loads (`accounts::sessions`) go through one each.
 
 use std::time::Duration;
 
@@ -18,34 +20,34 @@ use super::Database;
 
 /// The most items one transaction takes.
 const MAX_BATCH: usize = 64;
-/// Items waiting for the writer; more wait for room.
+/// Items waiting for the task; more wait for room.
 const QUEUE: usize = 1024;
-/// How long one batch, or one item stored alone, may take. A webhook's request has been
+/// How long one batch, or one item run alone, may take. A webhook's request has been
 /// answered 500 by then (`webhooks::route::ANSWER_WITHIN`) and Paddle retries it; a batch
 /// that committed after all makes those retries duplicates.
 const WITHIN: Duration = Duration::from_secs(4);
 
-/// What one kind of writer stores.
+/// One kind of batch.
 #[async_trait::async_trait]
 pub trait Batched: Send + Sync + 'static {
     type Item: Send + Sync + 'static;
     /// The answer for one item.
-    type Stored: Send + 'static;
-    /// Names the rows in logs.
+    type Answer: Send + 'static;
+    /// Names the items in logs.
     const WHAT: &'static str;
 
-    /// Stores every item in order, as if one after another; one answer per item.
+    /// Runs every item in order, as if one after another; one answer per item, in order.
     /// After an error the connection is closed and never used again.
-    async fn store(
+    async fn batch(
         conn: &mut BatchConnection,
         items: &[Self::Item],
-    ) -> Result<Vec<Self::Stored>, sqlx::Error>;
+    ) -> Result<Vec<Self::Answer>, sqlx::Error>;
 
-    /// Stores one item on its own (after its batch failed).
-    async fn store_one(db: &Database, item: &Self::Item) -> Result<Self::Stored, sqlx::Error>;
+    /// Runs one item on its own, on a pooled connection (after its batch failed).
+    async fn alone(db: &Database, item: &Self::Item) -> Result<Self::Answer, sqlx::Error>;
 }
 
-/// A connection kept for storing batches: a writer holds one, so that a batch pays
+/// A connection kept for running batches: a batcher holds one, so that a batch pays
 /// neither the pool's checks on acquire and release nor a cold page cache.
 pub enum BatchConnection {
     Sqlite(PoolConnection<Sqlite>),
@@ -56,8 +58,8 @@ pub enum BatchConnection {
 macro_rules! on_kept {
     ($kept:expr, |$conn:ident| $body:expr) => {
         match $kept {
-            $crate::server::db::writer::BatchConnection::Sqlite($conn) => $body,
-            $crate::server::db::writer::BatchConnection::Postgres($conn) => $body,
+            $crate::server::db::batcher::BatchConnection::Sqlite($conn) => $body,
+            $crate::server::db::batcher::BatchConnection::Postgres($conn) => $body,
         }
     };
 }
@@ -83,11 +85,11 @@ impl BatchConnection {
 type Reply<T> = oneshot::Sender<Result<T, sqlx::Error>>;
 
 /// A running writer of `B`'s items; cheap to clone.
-pub struct Writer<B: Batched> {
-    queue: mpsc::Sender<(B::Item, Reply<B::Stored>)>,
+pub struct Batcher<B: Batched> {
+    queue: mpsc::Sender<(B::Item, Reply<B::Answer>)>,
 }
 
-impl<B: Batched> Clone for Writer<B> {
+impl<B: Batched> Clone for Batcher<B> {
     fn clone(&self) -> Self {
         Self {
             queue: self.queue.clone(),
@@ -95,34 +97,35 @@ impl<B: Batched> Clone for Writer<B> {
     }
 }
 
-impl<B: Batched> std::fmt::Debug for Writer<B> {
+impl<B: Batched> std::fmt::Debug for Batcher<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Writer").field("of", &B::WHAT).finish()
+        f.debug_struct("Batcher").field("of", &B::WHAT).finish()
     }
 }
 
-/// The writer stopped (the process is shutting down).
+/// The task stopped (the process is shutting down).
 fn closed() -> sqlx::Error {
     sqlx::Error::PoolClosed
 }
 
-impl<B: Batched> Writer<B> {
-    /// Starts the writer task (it ends with the last clone of this).
+impl<B: Batched> Batcher<B> {
+    /// Starts the task (it ends with the last clone of this).
     pub fn for_database(db: &Database) -> Self {
         let (queue, rx) = mpsc::channel(QUEUE);
         tokio::spawn(run::<B>(db.clone(), rx));
         Self { queue }
     }
 
-    /// Stores `item`; answers once it is durable (or failed).
-    pub async fn store(&self, item: B::Item) -> Result<B::Stored, sqlx::Error> {
+    /// Runs `item` in the next batch; answers once that batch is done (a write: durable)
+    /// or failed.
+    pub async fn submit(&self, item: B::Item) -> Result<B::Answer, sqlx::Error> {
         let (reply, answer) = oneshot::channel();
         self.queue.send((item, reply)).await.map_err(|_| closed())?;
         answer.await.map_err(|_| closed())?
     }
 }
 
-async fn run<B: Batched>(db: Database, mut queue: mpsc::Receiver<(B::Item, Reply<B::Stored>)>) {
+async fn run<B: Batched>(db: Database, mut queue: mpsc::Receiver<(B::Item, Reply<B::Answer>)>) {
     let mut held: Option<BatchConnection> = None;
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     let mut closing = db.close_event();
@@ -138,27 +141,27 @@ async fn run<B: Batched>(db: Database, mut queue: mpsc::Receiver<(B::Item, Reply
             }
         }
         let (items, replies): (Vec<_>, Vec<_>) = jobs.drain(..).unzip();
-        let Ok(stored) = store_kept::<B>(&mut held, &db, &items).await else {
+        let Ok(done) = run_kept::<B>(&mut held, &db, &items).await else {
             tracing::warn!(
                 what = B::WHAT,
-                rows = items.len(),
-                "batch not stored in time; given up"
+                items = items.len(),
+                "batch not done in time; given up"
             );
             for reply in replies {
                 let _ = reply.send(Err(timed_out()));
             }
             continue;
         };
-        match stored {
-            Ok(stored) => {
-                for (reply, stored) in replies.into_iter().zip(stored) {
-                    let _ = reply.send(Ok(stored));
+        match done {
+            Ok(answers) => {
+                for (reply, answer) in replies.into_iter().zip(answers) {
+                    let _ = reply.send(Ok(answer));
                 }
             }
             Err(e) => {
-                tracing::warn!(what = B::WHAT, error = %e, rows = items.len(), "batch failed; storing its rows one by one");
+                tracing::warn!(what = B::WHAT, error = %e, items = items.len(), "batch failed; running its items one by one");
                 for (item, reply) in items.iter().zip(replies) {
-                    let one = tokio::time::timeout(WITHIN, B::store_one(&db, item)).await;
+                    let one = tokio::time::timeout(WITHIN, B::alone(&db, item)).await;
                     let _ = reply.send(one.unwrap_or_else(|_| Err(timed_out())));
                 }
             }
@@ -166,14 +169,14 @@ async fn run<B: Batched>(db: Database, mut queue: mpsc::Receiver<(B::Item, Reply
     }
 }
 
-/// Stores `items` on the kept connection (taking one first if none is kept). A connection
+/// Runs `items` on the kept connection (taking one first if none is kept). A connection
 /// that failed, or did not finish within [`WITHIN`], is closed in the background and
-/// never used again: the writer goes on with a fresh one instead of waiting behind it.
-async fn store_kept<B: Batched>(
+/// never used again: the task goes on with a fresh one instead of waiting behind it.
+async fn run_kept<B: Batched>(
     held: &mut Option<BatchConnection>,
     db: &Database,
     items: &[B::Item],
-) -> Result<Result<Vec<B::Stored>, sqlx::Error>, Elapsed> {
+) -> Result<Result<Vec<B::Answer>, sqlx::Error>, Elapsed> {
     let mut conn = match held.take() {
         Some(conn) => conn,
         None => match BatchConnection::acquire(db).await {
@@ -181,7 +184,7 @@ async fn store_kept<B: Batched>(
             Err(e) => return Ok(Err(e)),
         },
     };
-    let stored = tokio::time::timeout(WITHIN, B::store(&mut conn, items)).await;
+    let stored = tokio::time::timeout(WITHIN, B::batch(&mut conn, items)).await;
     if matches!(stored, Ok(Ok(_))) {
         *held = Some(conn);
     } else {
@@ -193,6 +196,6 @@ async fn store_kept<B: Batched>(
 fn timed_out() -> sqlx::Error {
     sqlx::Error::Io(std::io::Error::new(
         std::io::ErrorKind::TimedOut,
-        "the database did not store the batch in time",
+        "the database did not finish the batch in time",
     ))
 }
