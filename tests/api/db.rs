@@ -91,3 +91,46 @@ async fn applied_migrations(db: &Database) -> Vec<i64> {
     }
     .expect("migrations table exists")
 }
+
+/// Once a signed-in mint has gone through every batcher (session, user, lookup, audit,
+/// and the webhooks of the checkout), each keeps a connection; the pool still lends the
+/// shared count at once to everything else.
+#[tokio::test]
+async fn the_batchers_kept_connections_leave_the_shared_ones_free() {
+    use crate::common::accounts::unique_email;
+    use crate::common::portal::{portal_session, subscriber};
+    use paddock::server::db::{POSTGRES_SHARED, SQLITE_SHARED};
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        let (mut user, _, _) = subscriber(&app, &unique_email()).await;
+        let (status, body) = portal_session(&mut user).await;
+        assert_eq!(status, 200, "{backend:?}: {body}");
+        let shared = match backend {
+            Backend::Sqlite => SQLITE_SHARED,
+            Backend::Postgres => POSTGRES_SHARED,
+        };
+        // All held together: a pool too small for them would make the last ones wait
+        // out its acquire timeout (5 s).
+        let lend = async {
+            match &app.db {
+                Database::Sqlite(pool) => {
+                    let mut held = Vec::new();
+                    for _ in 0..shared {
+                        held.push(pool.acquire().await?);
+                    }
+                    Ok::<_, sqlx::Error>(held.len())
+                }
+                Database::Postgres(pool) => {
+                    let mut held = Vec::new();
+                    for _ in 0..shared {
+                        held.push(pool.acquire().await?);
+                    }
+                    Ok(held.len())
+                }
+            }
+        };
+        let lent = tokio::time::timeout(std::time::Duration::from_secs(3), lend).await;
+        let lent = lent.expect("every shared connection lent at once");
+        assert_eq!(lent.expect("lent"), shared as usize, "{backend:?}");
+    }
+}

@@ -18,6 +18,11 @@ use tokio::time::error::Elapsed;
 
 use super::Database;
 
+/// The batchers of a serving process (webhook events, audit rows, session loads, user
+/// loads, portal lookups), each of which keeps one pooled connection once it has run: the
+/// pool is this much larger than what requests and jobs share.
+pub const KEPT: u32 = 5;
+
 /// The most items one transaction takes.
 const MAX_BATCH: usize = 64;
 /// Items waiting for the task; more wait for room.

@@ -199,9 +199,13 @@ fn parse(url: &SecretString) -> Result<Options, DbError> {
     }
 }
 
+/// Connections for requests and jobs, besides the ones the batchers keep.
+pub const SQLITE_SHARED: u32 = 8;
+pub const POSTGRES_SHARED: u32 = 16;
+
 fn sqlite_pool() -> SqlitePoolOptions {
     SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(SQLITE_SHARED + batcher::KEPT)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         // An embedded file cannot drop a connection; the ping before each acquire would
         // only cost another hand-off to the connection's thread (measured by
@@ -211,7 +215,7 @@ fn sqlite_pool() -> SqlitePoolOptions {
 
 fn postgres_pool() -> PgPoolOptions {
     PgPoolOptions::new()
-        .max_connections(16)
+        .max_connections(POSTGRES_SHARED + batcher::KEPT)
         .acquire_timeout(ACQUIRE_TIMEOUT)
 }
 

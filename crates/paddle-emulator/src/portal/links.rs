@@ -4,7 +4,7 @@
 //! lapses after the configured TTL either way. Nothing here is persisted: after a
 //! restart every earlier link has expired, as temporary links should.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -12,9 +12,6 @@ use paddle::{CustomerId, PortalLinkId, SecretUrl, SubscriptionId};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use url::Url;
-
-/// Expired grants are swept out after this many new ones.
-const SWEEP_EVERY: u64 = 256;
 
 /// What a link opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +75,17 @@ pub(crate) struct FormGrant {
 struct Inner {
     links: HashMap<String, Grant>,
     forms: HashMap<String, FormGrant>,
-    issued: u64,
+    /// Every token and nonce issued, in order: with one TTL for all, the order they
+    /// expire in. Each issue drops the expired ones from the front, so the maps hold no
+    /// more than the TTL's worth and no issue scans them.
+    expiring: VecDeque<(Instant, Issued)>,
+}
+
+/// A key of one of the maps.
+#[derive(Debug)]
+enum Issued {
+    Link(String),
+    Form(String),
 }
 
 /// The live links and form nonces.
@@ -133,7 +140,11 @@ impl Links {
         };
         let mut inner = self.lock();
         sweep(&mut inner);
+        let expires_at = grant.expires_at;
         inner.links.insert(token.clone(), grant);
+        inner
+            .expiring
+            .push_back((expires_at, Issued::Link(token.clone())));
         drop(inner);
         SecretUrl::new(self.url(link_id, action, subscription_id, &token))
     }
@@ -187,7 +198,11 @@ impl Links {
         };
         let mut inner = self.lock();
         sweep(&mut inner);
+        let expires_at = form_grant.expires_at;
         inner.forms.insert(nonce.clone(), form_grant);
+        inner
+            .expiring
+            .push_back((expires_at, Issued::Form(nonce.clone())));
         nonce
     }
 
@@ -212,11 +227,54 @@ impl Links {
     }
 }
 
+/// Drops what has expired (what was redeemed is gone from its map already).
 fn sweep(inner: &mut Inner) {
-    inner.issued += 1;
-    if inner.issued.is_multiple_of(SWEEP_EVERY) {
-        let now = Instant::now();
-        inner.links.retain(|_, g| g.expires_at > now);
-        inner.forms.retain(|_, g| g.expires_at > now);
+    let now = Instant::now();
+    while inner.expiring.front().is_some_and(|(at, _)| *at <= now) {
+        match inner.expiring.pop_front() {
+            Some((_, Issued::Link(token))) => {
+                inner.links.remove(&token);
+            }
+            Some((_, Issued::Form(nonce))) => {
+                inner.forms.remove(&nonce);
+            }
+            None => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expired_links_and_nonces_leave_memory_as_new_ones_are_issued() {
+        let links = Links::new(Duration::from_millis(30), "http://127.0.0.1:1".into());
+        let (link, customer) = (PortalLinkId::generate(), CustomerId::generate());
+        let sub = SubscriptionId::generate();
+        for _ in 0..50 {
+            links.issue(&link, &customer, Action::Overview, None);
+        }
+        let url = links.issue(&link, &customer, Action::Overview, None);
+        let token = url_token(url.expose());
+        let grant = links.redeem(&token, link.as_str(), Some(Action::Overview), None);
+        let grant = grant.expect("live, once");
+        for _ in 0..20 {
+            links.form_nonce(&grant, &sub, Form::Cancel);
+        }
+        let held = |l: &Links| {
+            let inner = l.lock();
+            (inner.links.len(), inner.forms.len(), inner.expiring.len())
+        };
+        assert_eq!(held(&links), (50, 20, 71), "all live (one redeemed)");
+        std::thread::sleep(Duration::from_millis(60));
+        links.issue(&link, &customer, Action::Overview, None);
+        assert_eq!(held(&links), (1, 0, 1), "only the new one is left");
+    }
+
+    fn url_token(url: &str) -> String {
+        let url = Url::parse(url).expect("a url");
+        let token = url.query_pairs().find(|(k, _)| k == "token");
+        token.expect("a token").1.into_owned()
     }
 }
