@@ -2,9 +2,9 @@
 //! same moment) are each stored exactly once and whole, and a batch that fails falls
 //! back to one by one, so one row the database refuses costs no other row.
 
-use paddock::server::db::Database;
 use paddock::server::db::audit::{self, AuditEntry, AuditWriter};
 
+use crate::common::triggers::refuse_inserts;
 use crate::common::{backends, spawn_app_on};
 
 fn entry(user: i64, i: usize) -> AuditEntry {
@@ -59,7 +59,7 @@ async fn rows_queued_together_are_each_stored_once_and_whole() {
 async fn a_refused_row_fails_alone_and_the_rest_of_its_batch_is_stored() {
     for backend in backends() {
         let app = spawn_app_on(backend).await;
-        refuse_outcome(&app.db, "refused_by_the_test").await;
+        refuse_inserts(&app.db, "portal_audit", "outcome", "refused_by_the_test").await;
         let writer = AuditWriter::for_database(&app.db);
         let good = entry(42, 1);
         let bad = AuditEntry {
@@ -84,33 +84,4 @@ async fn a_refused_row_fails_alone_and_the_rest_of_its_batch_is_stored() {
         // after the failed batch would otherwise hold up the scratch database's drop.
         app.db.close().await;
     }
-}
-
-/// A trigger that refuses any audit row with `outcome`.
-async fn refuse_outcome(db: &Database, outcome: &str) {
-    match db {
-        Database::Sqlite(pool) => {
-            let refuse = format!(
-                "CREATE TRIGGER refuse BEFORE INSERT ON portal_audit \
-                 WHEN NEW.outcome = '{outcome}' \
-                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
-            );
-            sqlx::query(&refuse).execute(pool).await.map(drop)
-        }
-        Database::Postgres(pool) => {
-            let function = format!(
-                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN \
-                 IF NEW.outcome = '{outcome}' THEN RAISE EXCEPTION 'refused by the test'; \
-                 END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
-            );
-            let trigger = "CREATE TRIGGER refuse BEFORE INSERT ON portal_audit \
-                           FOR EACH ROW EXECUTE FUNCTION refuse()";
-            sqlx::query(&function)
-                .execute(pool)
-                .await
-                .expect("function");
-            sqlx::query(trigger).execute(pool).await.map(drop)
-        }
-    }
-    .expect("trigger");
 }

@@ -10,6 +10,7 @@ use paddock::server::webhooks::apply::{Received, decode};
 use paddock::server::webhooks::writer::EventWriter;
 use serde_json::Value;
 
+use crate::common::triggers::refuse_inserts;
 use crate::common::webhooks::{
     T1, bytes, customer, customer_data, envelope, event_count, example, fresh_id,
     subscription_data, subscriptions,
@@ -100,30 +101,7 @@ async fn a_failing_batch_is_stored_one_by_one_on(backend: crate::common::Backend
     ));
     // This one subscription's mirror row cannot be written (a trigger refuses it), so
     // the batch that holds it fails as a whole.
-    match &app.db {
-        paddock::server::db::Database::Sqlite(pool) => {
-            let refuse = format!(
-                "CREATE TRIGGER refuse BEFORE INSERT ON subscriptions WHEN NEW.id = '{sub}' \
-                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
-            );
-            sqlx::query(&refuse).execute(pool).await.map(drop)
-        }
-        paddock::server::db::Database::Postgres(pool) => {
-            let function = format!(
-                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN \
-                 IF NEW.id = '{sub}' THEN RAISE EXCEPTION 'refused by the test'; END IF; \
-                 RETURN NEW; END $$ LANGUAGE plpgsql"
-            );
-            let trigger = "CREATE TRIGGER refuse BEFORE INSERT ON subscriptions \
-                           FOR EACH ROW EXECUTE FUNCTION refuse()";
-            sqlx::query(&function)
-                .execute(pool)
-                .await
-                .expect("function");
-            sqlx::query(trigger).execute(pool).await.map(drop)
-        }
-    }
-    .expect("trigger");
+    refuse_inserts(&app.db, "subscriptions", "id", &sub).await;
     // Queued in the same poll, so the writer takes both into one batch.
     let (good, bad) = tokio::join!(writer.submit(good), writer.submit(bad));
     assert_eq!(good.expect("the good event is stored"), Stored::New);

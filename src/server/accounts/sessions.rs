@@ -60,14 +60,35 @@ const UPDATE_POSTGRES: &str =
 /// Beyond this many loads without a save (requests that failed midway), forget them all.
 const MAX_TRACKED: usize = 10_000;
 
+impl Backend {
+    fn for_database(db: &Database) -> Self {
+        match db {
+            Database::Sqlite(pool) => Self::Sqlite(SqliteStore::new(pool.clone())),
+            Database::Postgres(pool) => Self::Postgres(PostgresStore::new(pool.clone())),
+        }
+    }
+
+    /// Creates the store's own table (and schema on Postgres) when missing.
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Sqlite(s) => s.migrate().await,
+            Self::Postgres(s) => s.migrate().await,
+        }
+    }
+
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(s) => s.delete_expired().await,
+            Self::Postgres(s) => s.delete_expired().await,
+        }
+    }
+}
+
 impl Store {
+    /// The store of the session layer; starts its batcher of loads.
     pub fn new(db: &Database) -> Self {
-        let backend = match db {
-            Database::Sqlite(pool) => Backend::Sqlite(SqliteStore::new(pool.clone())),
-            Database::Postgres(pool) => Backend::Postgres(PostgresStore::new(pool.clone())),
-        };
         Self {
-            backend,
+            backend: Backend::for_database(db),
             db: db.clone(),
             loads: SessionLoader::for_database(db),
             loaded: Arc::default(),
@@ -76,10 +97,7 @@ impl Store {
 
     /// Creates the store's own table (and schema on Postgres) when missing.
     pub async fn migrate(&self) -> Result<(), sqlx::Error> {
-        match &self.backend {
-            Backend::Sqlite(s) => s.migrate().await,
-            Backend::Postgres(s) => s.migrate().await,
-        }
+        self.backend.migrate().await
     }
 
     fn tracked(&self) -> std::sync::MutexGuard<'_, HashMap<Id, Record>> {
@@ -135,8 +153,8 @@ impl SessionStore for Store {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let data = (self.loads.submit(*id).await)
-            .map_err(|e| session_store::Error::Backend(e.to_string()))?;
+        let data = self.loads.submit(*id).await;
+        let data = data.map_err(|e| session_store::Error::Backend(e.to_string()))?;
         let record: Option<Record> = data
             .map(|data| rmp_serde::from_slice(&data))
             .transpose()
@@ -160,20 +178,10 @@ impl SessionStore for Store {
     }
 }
 
-#[async_trait]
-impl ExpiredDeletion for Store {
-    async fn delete_expired(&self) -> session_store::Result<()> {
-        match &self.backend {
-            Backend::Sqlite(s) => s.delete_expired().await,
-            Backend::Postgres(s) => s.delete_expired().await,
-        }
-    }
-}
-
-/// Start-up: migrates the store and deletes expired sessions every hour, once an hour
-/// across instances.
+/// Start-up: migrates the store's table and deletes expired sessions every hour, once an
+/// hour across instances (the library's stores: no loads here, so no batcher).
 pub async fn start(db: &Database) -> Result<(), sqlx::Error> {
-    let store = Store::new(db);
+    let store = Backend::for_database(db);
     store.migrate().await?;
     crate::server::jobs::spawn_periodic(db.clone(), "session_sweep", SWEEP_EVERY, move |_| {
         let store = store.clone();

@@ -5,6 +5,7 @@ pub mod doctor;
 pub mod emulator;
 pub mod portal;
 pub mod standalone;
+pub mod triggers;
 pub mod webhooks;
 
 use std::net::SocketAddr;
