@@ -71,6 +71,8 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
         crate::server::webhooks::refusals::FLUSH_EVERY,
         stop.clone().cancelled_owned(),
     );
+    let checkpoints =
+        crate::server::db::checkpoint::spawn(db.clone(), stop.clone().cancelled_owned());
     let addr = state.leptos.site_addr;
     let listener = TcpListener::bind(addr)
         .await
@@ -93,6 +95,9 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     }
     // Its last flush: the refusals counted since the previous one.
     let _ = refusals.await;
+    if let Some(checkpoints) = checkpoints {
+        let _ = checkpoints.await;
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

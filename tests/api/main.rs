@@ -19,6 +19,7 @@ mod cli;
 mod crash;
 mod dashboard;
 mod db;
+mod db_checkpoints;
 mod doctor;
 mod doctor_refusals;
 mod http;

@@ -79,6 +79,19 @@ impl BatchConnection {
         })
     }
 
+    /// Takes a connection from `db`'s pool to keep: on SQLite it leaves WAL checkpoints to
+    /// the serving process's checkpointer (`db::checkpoint`), so that no batch pays for one.
+    pub async fn acquire_kept(db: &Database) -> Result<Self, sqlx::Error> {
+        let mut conn = Self::acquire(db).await?;
+        if let Self::Sqlite(c) = &mut conn
+            && let Err(e) = super::checkpoint::leave_to_checkpointer(c).await
+        {
+            conn.close().await;
+            return Err(e);
+        }
+        Ok(conn)
+    }
+
     /// Closes the connection for good (a transaction it left open is rolled back).
     pub async fn close(self) {
         if let Err(e) = on_kept!(self, |conn| conn.close().await) {
@@ -184,7 +197,7 @@ async fn run_kept<B: Batched>(
 ) -> Result<Result<Vec<B::Answer>, sqlx::Error>, Elapsed> {
     let mut conn = match held.take() {
         Some(conn) => conn,
-        None => match BatchConnection::acquire(db).await {
+        None => match BatchConnection::acquire_kept(db).await {
             Ok(conn) => conn,
             Err(e) => return Ok(Err(e)),
         },

@@ -13,6 +13,7 @@ use sqlx::sqlite::{
 
 pub mod audit;
 pub mod batcher;
+pub mod checkpoint;
 pub mod doctor;
 pub mod event_batch;
 pub mod events;
