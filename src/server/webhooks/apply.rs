@@ -4,9 +4,12 @@
 //! enforced by the upserts in `db::mirror`, inside the same transaction as the event row.
 
 use paddle::entities::CollectionMode;
+use paddle::ids::{EventId, NotificationId};
 use paddle::time::OffsetDateTime;
-use paddle::{Customer, Event, Subscription};
+use paddle::time::format_description::well_known::Rfc3339;
+use paddle::{Customer, Subscription};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use crate::server::accounts::email;
 use crate::server::db::events::EventWrite;
@@ -57,51 +60,83 @@ pub struct Received {
     pub write: MirrorWrite,
 }
 
-/// `occurred_at` exactly as Paddle wrote it.
+/// The envelope, read in one pass: the fields and checks of [`paddle::Event`], but `data`
+/// stays the JSON text it was sent as until its event type says what to read from it (a
+/// tree of it built first would be thrown away), and `occurred_at` is kept as sent too.
 #[derive(Deserialize)]
-struct SentTime<'a> {
+struct Envelope<'a> {
+    event_id: EventId,
+    event_type: String,
+    occurred_at: SentAt,
+    notification_id: NotificationId,
     #[serde(borrow)]
-    occurred_at: std::borrow::Cow<'a, str>,
+    data: &'a RawValue,
+}
+
+/// An RFC 3339 time, and its text exactly as Paddle wrote it.
+struct SentAt {
+    text: String,
+    at: OffsetDateTime,
+}
+
+impl<'de> Deserialize<'de> for SentAt {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        let at = OffsetDateTime::parse(&text, &Rfc3339).map_err(serde::de::Error::custom)?;
+        Ok(Self {
+            text: text.into_owned(),
+            at,
+        })
+    }
+}
+
+/// A subscription's `scheduled_change`, the one field kept as a JSON tree.
+#[derive(Deserialize)]
+struct Scheduled {
+    #[serde(default)]
+    scheduled_change: Option<serde_json::Value>,
 }
 
 /// Decodes a verified body received at `received_at` (unix seconds).
 pub fn decode(body: &[u8], received_at: i64) -> Result<Received, DecodeError> {
-    // Typed straight from the bytes (only `data` becomes a JSON tree); the second pass
-    // reads `occurred_at` as sent, skipping everything else without building anything.
-    let event: Event = serde_json::from_slice(body).map_err(DecodeError::Envelope)?;
-    let sent: SentTime<'_> = serde_json::from_slice(body).map_err(DecodeError::Envelope)?;
-    let occurred_at_us = micros(event.occurred_at).ok_or(DecodeError::OccurredAt)?;
-    let occurred_at = sent.occurred_at.into_owned();
-    let write = mirror_write(&event, occurred_at_us).map_err(DecodeError::Data)?;
-    let write = write.with_event_id(event.event_id.as_str());
+    let envelope: Envelope<'_> = serde_json::from_slice(body).map_err(DecodeError::Envelope)?;
+    let occurred_at_us = micros(envelope.occurred_at.at).ok_or(DecodeError::OccurredAt)?;
+    let write = mirror_write(&envelope.event_type, envelope.data, occurred_at_us)
+        .map_err(DecodeError::Data)?;
+    let write = write.with_event_id(envelope.event_id.as_str());
     let event = EventWrite {
-        event_id: event.event_id.as_str().to_owned(),
-        event_type: storable(&event.event_type),
-        occurred_at,
+        event_id: envelope.event_id.as_str().to_owned(),
+        event_type: storable(&envelope.event_type),
+        occurred_at: envelope.occurred_at.text,
         occurred_at_us,
-        notification_id: event.notification_id.as_str().to_owned(),
+        notification_id: envelope.notification_id.as_str().to_owned(),
         received_at,
         payload: String::from_utf8_lossy(body).into_owned(),
     };
     Ok(Received { event, write })
 }
 
-/// What `event` changes in the mirror; `Nothing` for types this product does not mirror.
-pub fn mirror_write(event: &Event, occurred_at_us: i64) -> Result<MirrorWrite, serde_json::Error> {
-    let kind = event.event_type.as_str();
+/// What an event of `kind` with `data` changes in the mirror; `Nothing` for types this
+/// product does not mirror.
+fn mirror_write(
+    kind: &str,
+    data: &RawValue,
+    occurred_at_us: i64,
+) -> Result<MirrorWrite, serde_json::Error> {
     if CUSTOMER_EVENTS.contains(&kind) {
-        let customer = Customer::deserialize(&event.data)?;
+        let customer: Customer = serde_json::from_str(data.get())?;
         return Ok(MirrorWrite::Customer(customer_write(
             &customer,
             occurred_at_us,
         )));
     }
     if SUBSCRIPTION_EVENTS.contains(&kind) {
-        let subscription = Subscription::deserialize(&event.data)?;
-        let scheduled = event.data.get("scheduled_change").filter(|v| !v.is_null());
+        let subscription: Subscription = serde_json::from_str(data.get())?;
+        let scheduled: Scheduled = serde_json::from_str(data.get())?;
+        let scheduled = scheduled.scheduled_change.filter(|v| !v.is_null());
         return Ok(MirrorWrite::Subscription(subscription_write(
             &subscription,
-            scheduled.map(ToString::to_string),
+            scheduled.map(|v| v.to_string()),
             occurred_at_us,
         )));
     }

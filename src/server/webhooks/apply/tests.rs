@@ -140,3 +140,50 @@ fn unreadable_bodies_are_refused() {
     let err = decode(&body, 0).expect_err("refused");
     assert!(!err.to_string().contains("secret-looking"), "{err}");
 }
+
+#[test]
+fn the_envelope_is_refused_exactly_when_paddle_event_refuses_it() {
+    let good = envelope("customer.created", "2024-04-12T13:16:10Z", customer());
+    let mut cases: Vec<Vec<u8>> = vec![good.clone()];
+    let base: serde_json::Value = serde_json::from_slice(&good).expect("json");
+    let variants: [(&str, serde_json::Value); 7] = [
+        ("occurred_at", json!("2024-04-12 13:16:10")),
+        ("occurred_at", json!(1_712_927_770)),
+        ("occurred_at", json!("2024-02-30T00:00:00Z")),
+        ("event_id", json!("evt_short")),
+        ("notification_id", json!("ntf_01hv8x2ygj7mdbm6pcqm8zft1B")),
+        ("data", serde_json::Value::Null),
+        ("event_type", json!(7)),
+    ];
+    for (field, value) in variants {
+        let mut body = base.clone();
+        body[field] = value;
+        cases.push(serde_json::to_vec(&body).expect("json"));
+    }
+    for field in ["data", "occurred_at", "event_id"] {
+        let mut body = base.clone();
+        body.as_object_mut().expect("object").remove(field);
+        cases.push(serde_json::to_vec(&body).expect("json"));
+    }
+    for body in cases {
+        let theirs = paddle::Event::parse(&body).is_ok();
+        let ours = !matches!(decode(&body, 0), Err(DecodeError::Envelope(_)));
+        assert_eq!(ours, theirs, "{}", String::from_utf8_lossy(&body));
+    }
+}
+
+#[test]
+fn scheduled_change_is_stored_as_its_json_text() {
+    let change =
+        json!({"resume_at": null, "action": "pause", "effective_at": "2024-05-12T10:00:00Z"});
+    let data = subscription("active", change.clone());
+    let received = decode(
+        &envelope("subscription.updated", "2024-04-12T13:16:10Z", data),
+        0,
+    )
+    .expect("decodes");
+    let MirrorWrite::Subscription(s) = received.write else {
+        panic!("a subscription")
+    };
+    assert_eq!(s.scheduled_change, Some(change.to_string()));
+}
