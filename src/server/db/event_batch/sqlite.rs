@@ -4,7 +4,11 @@
 //!
 //! The batch travels as three JSON arrays (customers, subscriptions, events) through one
 //! fixed query, which SQLite parses and plans once per connection: what a batch costs
-//! grows with its rows, not with SQL text to parse. In order:
+//! grows with its rows, not with SQL text to parse. The long texts (each event's payload,
+//! each subscription's items) travel apart, end to end in one blob that the rows locate
+//! by byte offset: inside the JSON they would be escaped here, then parsed and unescaped
+//! again by SQLite, on the one writer every queued delivery waits behind (measured by
+//! `bench/run.sh webhooks`). In order:
 //! - the mirror upserts, each only for an event not stored before the batch, in the
 //!   batch's order (SQLite applies an upsert's rows one after another, so an entity that
 //!   comes twice ends as if its events had come one by one; a second copy of an event
@@ -25,6 +29,20 @@ use crate::server::db::mirror::{
 macro_rules! elements {
     ($first:literal $(, $n:literal)*) => {
         concat!("j.value ->> ", $first $(, ", j.value ->> ", $n)*)
+    };
+}
+
+/// The text that the `$start`-th and `$len`-th elements of `j.value` locate in `$4`: the
+/// batch's long texts (payloads, items) travel as one blob, not escaped inside the JSON.
+macro_rules! text {
+    ($start:literal, $len:literal) => {
+        concat!(
+            "CAST(substr($4, j.value ->> ",
+            $start,
+            ", j.value ->> ",
+            $len,
+            ") AS TEXT)"
+        )
     };
 }
 
@@ -52,13 +70,19 @@ const STORE: &str = concat!(
     "; ",
     subscription_insert!(),
     " SELECT ",
-    elements!(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14),
+    elements!(0, 1, 2),
+    ", ",
+    text!(3, 15),
+    ", ",
+    elements!(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14),
     new_rows!("$2", 14),
     subscription_conflict!(),
     "; ",
     event_columns!(),
     " SELECT ",
-    elements!(0, 1, 2, 3, 4, 5, 6),
+    elements!(0, 1, 2, 3, 4, 5),
+    ", ",
+    text!(6, 7),
     " FROM json_each($3) AS j WHERE true ORDER BY j.key \
      ON CONFLICT (event_id) DO NOTHING RETURNING event_id; \
      COMMIT;"
@@ -78,11 +102,12 @@ pub async fn store_batch(
     let mut customers = Vec::new();
     let mut subscriptions = Vec::new();
     let mut events = Vec::with_capacity(batch.len());
+    let mut texts = Texts::default();
     for (event, write) in batch {
-        events.push(event_row(event));
+        events.push(event_row(event, &mut texts));
         match write {
             MirrorWrite::Customer(c) => customers.push(customer_row(c)),
-            MirrorWrite::Subscription(s) => subscriptions.push(subscription_row(s)),
+            MirrorWrite::Subscription(s) => subscriptions.push(subscription_row(s, &mut texts)),
             MirrorWrite::Nothing => {}
         }
     }
@@ -90,6 +115,7 @@ pub async fn store_batch(
         .bind(json(&customers)?)
         .bind(json(&subscriptions)?)
         .bind(json(&events)?)
+        .bind(texts.0)
         .fetch_all(&mut *conn)
         .await?;
     let mut new: HashSet<String> = new.into_iter().collect();
@@ -110,9 +136,23 @@ fn json(rows: &impl serde::Serialize) -> Result<String, sqlx::Error> {
     serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(e.into()))
 }
 
-type EventRow<'a> = (&'a str, &'a str, &'a str, i64, &'a str, i64, &'a str);
+/// The batch's long texts, end to end; a text is located by its 1-based start and length
+/// in bytes (SQLite's `substr` counts bytes in a blob, characters in a text).
+#[derive(Default)]
+struct Texts(Vec<u8>);
 
-fn event_row(e: &EventWrite) -> EventRow<'_> {
+impl Texts {
+    fn push(&mut self, text: &str) -> (usize, usize) {
+        let start = self.0.len() + 1;
+        self.0.extend_from_slice(text.as_bytes());
+        (start, text.len())
+    }
+}
+
+type EventRow<'a> = (&'a str, &'a str, &'a str, i64, &'a str, i64, usize, usize);
+
+fn event_row<'a>(e: &'a EventWrite, texts: &mut Texts) -> EventRow<'a> {
+    let (start, len) = texts.push(&e.payload);
     (
         &e.event_id,
         &e.event_type,
@@ -120,7 +160,8 @@ fn event_row(e: &EventWrite) -> EventRow<'_> {
         e.occurred_at_us,
         &e.notification_id,
         e.received_at,
-        &e.payload,
+        start,
+        len,
     )
 }
 
@@ -150,7 +191,7 @@ type SubscriptionRow<'a> = (
     &'a str,
     &'a str,
     &'a str,
-    &'a str,
+    usize,
     Option<i64>,
     Option<i64>,
     Option<i64>,
@@ -162,14 +203,16 @@ type SubscriptionRow<'a> = (
     i64,
     i64,
     &'a str,
+    usize,
 );
 
-fn subscription_row(s: &SubscriptionWrite) -> SubscriptionRow<'_> {
+fn subscription_row<'a>(s: &'a SubscriptionWrite, texts: &mut Texts) -> SubscriptionRow<'a> {
+    let (start, len) = texts.push(&s.items);
     (
         &s.id,
         &s.customer_id,
         &s.status,
-        &s.items,
+        start,
         s.next_billed_at,
         s.current_period_starts_at,
         s.current_period_ends_at,
@@ -181,5 +224,6 @@ fn subscription_row(s: &SubscriptionWrite) -> SubscriptionRow<'_> {
         s.updated_at,
         s.occurred_at_us,
         &s.event_id,
+        len,
     )
 }
