@@ -55,7 +55,8 @@ async function bench(name, databaseUrl) {
     const tpl = await templates(server.emulatorPort);
     const run = randomBytes(3).toString('hex');
     // Built, signed and encoded before the clock starts, so the figure is the server's
-    // work, not this client's JSON, HMAC and UTF-8 (the server's tolerance is raised to cover the run).
+    // work, not this client's JSON, HMAC and UTF-8 (the server's tolerance is raised to
+    // cover the run).
     const WARM = 400;
     const events = Array.from({ length: N + WARM }, (_, i) => event(tpl, run, i));
     const health = () => request(server.port, 'GET', '/healthz');
