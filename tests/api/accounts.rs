@@ -183,4 +183,16 @@ async fn dev_mail_does_not_exist_when_smtp_is_configured() {
         .expect("sessions");
     let app = crate::common::spawn_with(settings, db, dir, pg).await;
     assert_eq!(app.get("/dev/mail").await.status(), 404);
+    // Nor does its data: a script that asks gets the typed error.
+    let res = app
+        .client
+        .post(app.url("/api/pages/outbox"))
+        .header("origin", &app.origin)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .expect("request reaches the app");
+    assert_eq!(res.status(), 404);
+    let body: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(body, serde_json::json!({"error": "not_found"}));
 }
