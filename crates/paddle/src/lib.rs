@@ -25,7 +25,7 @@ pub use ids::{
     AddressId, BusinessId, CustomerId, EventId, InvalidId, NotificationId, PortalLinkId,
     PortalSessionId, PriceId, ProductId, SubscriptionId, TransactionId,
 };
-pub use webhook::{Event, EventData, VerifyError};
+pub use webhook::{Event, EventData, RawEvent, VerifyError};
 
 /// The date-time crate used for every timestamp, re-exported for callers.
 pub use time;

@@ -4,12 +4,9 @@
 //! enforced by the upserts in `db::mirror`, inside the same transaction as the event row.
 
 use paddle::entities::CollectionMode;
-use paddle::ids::{EventId, NotificationId};
 use paddle::time::OffsetDateTime;
-use paddle::time::format_description::well_known::Rfc3339;
-use paddle::{Customer, Subscription};
+use paddle::{Customer, EventData, RawEvent, Subscription};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use crate::server::accounts::email;
 use crate::server::db::events::EventWrite;
@@ -60,36 +57,6 @@ pub struct Received {
     pub write: MirrorWrite,
 }
 
-/// The envelope, read in one pass: the fields and checks of [`paddle::Event`], but `data`
-/// stays the JSON text it was sent as until its event type says what to read from it (a
-/// tree of it built first would be thrown away), and `occurred_at` is kept as sent too.
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    event_id: EventId,
-    event_type: String,
-    occurred_at: SentAt,
-    notification_id: NotificationId,
-    #[serde(borrow)]
-    data: &'a RawValue,
-}
-
-/// An RFC 3339 time, and its text exactly as Paddle wrote it.
-struct SentAt {
-    text: String,
-    at: OffsetDateTime,
-}
-
-impl<'de> Deserialize<'de> for SentAt {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        let at = OffsetDateTime::parse(&text, &Rfc3339).map_err(serde::de::Error::custom)?;
-        Ok(Self {
-            text: text.into_owned(),
-            at,
-        })
-    }
-}
-
 /// A subscription's `scheduled_change`, the one field kept as a JSON tree.
 #[derive(Deserialize)]
 struct Scheduled {
@@ -97,50 +64,49 @@ struct Scheduled {
     scheduled_change: Option<serde_json::Value>,
 }
 
-/// Decodes a verified body received at `received_at` (unix seconds).
+/// Decodes a verified body received at `received_at` (unix seconds), in one pass over it
+/// (`paddle::RawEvent`: the entity is read from `data`'s text, no JSON tree of it built).
 pub fn decode(body: &[u8], received_at: i64) -> Result<Received, DecodeError> {
-    let envelope: Envelope<'_> = serde_json::from_slice(body).map_err(DecodeError::Envelope)?;
-    let occurred_at_us = micros(envelope.occurred_at.at).ok_or(DecodeError::OccurredAt)?;
-    let write = mirror_write(&envelope.event_type, envelope.data, occurred_at_us)
-        .map_err(DecodeError::Data)?;
-    let write = write.with_event_id(envelope.event_id.as_str());
+    let event = RawEvent::parse(body).map_err(DecodeError::Envelope)?;
+    let occurred_at_us = micros(event.occurred_at.at).ok_or(DecodeError::OccurredAt)?;
+    let write = mirror_write(&event, occurred_at_us).map_err(DecodeError::Data)?;
+    let write = write.with_event_id(event.event_id.as_str());
     let event = EventWrite {
-        event_id: envelope.event_id.as_str().to_owned(),
-        event_type: storable(&envelope.event_type),
-        occurred_at: envelope.occurred_at.text,
+        event_id: event.event_id.as_str().to_owned(),
+        event_type: storable(&event.event_type),
+        occurred_at: event.occurred_at.text.into_owned(),
         occurred_at_us,
-        notification_id: envelope.notification_id.as_str().to_owned(),
+        notification_id: event.notification_id.as_str().to_owned(),
         received_at,
         payload: String::from_utf8_lossy(body).into_owned(),
     };
     Ok(Received { event, write })
 }
 
-/// What an event of `kind` with `data` changes in the mirror; `Nothing` for types this
-/// product does not mirror.
+/// What `event` changes in the mirror; `Nothing` for types this product does not mirror.
 fn mirror_write(
-    kind: &str,
-    data: &RawValue,
+    event: &RawEvent<'_>,
     occurred_at_us: i64,
 ) -> Result<MirrorWrite, serde_json::Error> {
-    if CUSTOMER_EVENTS.contains(&kind) {
-        let customer: Customer = serde_json::from_str(data.get())?;
-        return Ok(MirrorWrite::Customer(customer_write(
-            &customer,
-            occurred_at_us,
-        )));
+    let kind = &*event.event_type;
+    if !CUSTOMER_EVENTS.contains(&kind) && !SUBSCRIPTION_EVENTS.contains(&kind) {
+        return Ok(MirrorWrite::Nothing);
     }
-    if SUBSCRIPTION_EVENTS.contains(&kind) {
-        let subscription: Subscription = serde_json::from_str(data.get())?;
-        let scheduled: Scheduled = serde_json::from_str(data.get())?;
-        let scheduled = scheduled.scheduled_change.filter(|v| !v.is_null());
-        return Ok(MirrorWrite::Subscription(subscription_write(
-            &subscription,
-            scheduled.map(|v| v.to_string()),
-            occurred_at_us,
-        )));
-    }
-    Ok(MirrorWrite::Nothing)
+    Ok(match event.decode()? {
+        EventData::Customer(customer) => {
+            MirrorWrite::Customer(customer_write(&customer, occurred_at_us))
+        }
+        EventData::Subscription(subscription) => {
+            let scheduled: Scheduled = serde_json::from_str(event.data.get())?;
+            let scheduled = scheduled.scheduled_change.filter(|v| !v.is_null());
+            MirrorWrite::Subscription(subscription_write(
+                &subscription,
+                scheduled.map(|v| v.to_string()),
+                occurred_at_us,
+            ))
+        }
+        EventData::Other => MirrorWrite::Nothing,
+    })
 }
 
 /// The mirror row of `c`, as of `occurred_at_us`.

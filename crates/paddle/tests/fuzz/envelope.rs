@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use crate::check;
-use crate::event::decode_follows_the_entity;
+use crate::event::{decode_follows_the_entity, raw_agrees};
 use crate::json::{id, same_json, string, timestamp, value};
 
 /// An envelope field: `None` when missing, else the value and whether it is valid.
@@ -91,6 +91,7 @@ fn envelopes_parse_exactly_when_every_part_is_valid() {
             };
             let parsed = Event::parse(&body);
             prop_assert_eq!(parsed.is_ok(), valid, "{}", value);
+            raw_agrees(&body, &parsed)?;
             let Ok(event) = parsed else { return Ok(()) };
             prop_assert_eq!(Some(event.occurred_at), when);
             prop_assert_eq!(Some(event.event_id.as_str()), value["event_id"].as_str());

@@ -1,7 +1,8 @@
-//! The event decoder: `Event::parse` of a raw body, then `Event::decode` of its `data`.
+//! The event decoder: `Event::parse` of a raw body, then `Event::decode` of its `data`; and
+//! `RawEvent`, which must read every body exactly as they do.
 //! Here: bodies of any kind, and nesting; the envelope and the entities have their own files.
 
-use paddle::{Event, EventData};
+use paddle::{Event, EventData, RawEvent};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use serde_json::{Value, json};
@@ -27,6 +28,51 @@ pub fn decode_follows_the_entity(event: &Event) -> Result<(), TestCaseError> {
         (_, Ok(EventData::Other)) if entity != "customer" && entity != "subscription" => Ok(()),
         (entity, got) => Err(TestCaseError::fail(format!("{entity} decoded as {got:?}"))),
     }
+}
+
+/// `RawEvent` reads `body` as `Event` does: it parses when `event` is `Ok`, with the same
+/// fields, `occurred_at` kept as sent, the same `data`, and the same decoded entity (or
+/// the same refusal); it is refused when `event` is, except where only `Value`'s own
+/// limits refuse `data` (a number past `f64`, nesting past 128), which it skips as valid
+/// JSON text.
+pub fn raw_agrees(
+    body: &[u8],
+    event: &Result<Event, serde_json::Error>,
+) -> Result<(), TestCaseError> {
+    let raw = RawEvent::parse(body);
+    let value_limit = event.as_ref().is_err_and(|e| {
+        let e = e.to_string();
+        e.starts_with("recursion limit exceeded") || e.starts_with("number out of range")
+    });
+    prop_assert!(
+        raw.is_ok() == event.is_ok() || (raw.is_ok() && value_limit),
+        "raw {:?}, tree {:?}: {:?}",
+        raw.as_ref().err(),
+        event.as_ref().err(),
+        String::from_utf8_lossy(body)
+    );
+    let (Ok(raw), Ok(event)) = (raw, event) else {
+        return Ok(());
+    };
+    prop_assert_eq!(&raw.event_id, &event.event_id);
+    prop_assert_eq!(&raw.notification_id, &event.notification_id);
+    prop_assert_eq!(&*raw.event_type, event.event_type.as_str());
+    prop_assert_eq!(raw.occurred_at.at, event.occurred_at);
+    let sent: Value = serde_json::from_slice(body).unwrap();
+    prop_assert_eq!(Some(&*raw.occurred_at.text), sent["occurred_at"].as_str());
+    let data: Value = serde_json::from_str(raw.data.get()).unwrap();
+    prop_assert!(
+        same_json(&data, &event.data),
+        "{} against {}",
+        data,
+        event.data
+    );
+    match (raw.decode(), event.decode()) {
+        (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+        (Err(_), Err(_)) => {}
+        (a, b) => return Err(TestCaseError::fail(format!("raw {a:?}, tree {b:?}"))),
+    }
+    Ok(())
 }
 
 fn envelope_body() -> impl Strategy<Value = Vec<u8>> {
@@ -56,7 +102,9 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
 #[test]
 fn arbitrary_bodies_are_refused_or_parse_and_round_trip() {
     check("event_arbitrary_body", body(), |body| {
-        let Ok(event) = Event::parse(&body) else {
+        let parsed = Event::parse(&body);
+        raw_agrees(&body, &parsed)?;
+        let Ok(event) = parsed else {
             return Ok(());
         };
         prop_assert!(serde_json::from_slice::<Value>(&body).is_ok());
@@ -95,9 +143,12 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
                 "depth {}",
                 depth
             );
+            // `RawEvent` skips `data` without recursing: any depth, and no overflow.
+            prop_assert!(RawEvent::parse(body.as_bytes()).is_ok(), "depth {}", depth);
             // Cut inside the nesting: never an event, however deep.
             let cut = head.len() + "\"data\":".len() + open.len() * depth;
             prop_assert!(Event::parse(&body.as_bytes()[..cut]).is_err());
+            prop_assert!(RawEvent::parse(&body.as_bytes()[..cut]).is_err());
             Ok(())
         },
     );

@@ -187,3 +187,18 @@ fn scheduled_change_is_stored_as_its_json_text() {
     };
     assert_eq!(s.scheduled_change, Some(change.to_string()));
 }
+
+#[test]
+fn data_that_only_a_json_tree_could_not_hold_is_stored_as_sent() {
+    // A number past f64 and nesting past serde_json's 128 levels are valid JSON: a signed
+    // event with them is stored byte for byte (refusing it would make Paddle retry it
+    // for days), not read into a tree that cannot hold them.
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    let body = format!(
+        r#"{{"event_id":"evt_01h8441jx8x1q971q9ksksqh82","event_type":"transaction.completed","occurred_at":"2024-04-12T13:16:10Z","notification_id":"ntf_01h8441jx8x1q971q9ksksqh82","data":{{"n":1e400,"deep":{deep}}}}}"#
+    );
+    assert!(paddle::Event::parse(body.as_bytes()).is_err());
+    let received = decode(body.as_bytes(), 0).expect("stored");
+    assert_eq!(received.event.payload, body);
+    assert_eq!(received.write, MirrorWrite::Nothing);
+}
