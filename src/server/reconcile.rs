@@ -157,7 +157,12 @@ pub async fn reconcile(
                     .scheduled_change
                     .as_ref()
                     .and_then(|c| serde_json::to_string(c).ok());
-                Ok(subscription_write(s, scheduled, at))
+                Ok(subscription_write(
+                    s,
+                    s.items.to_json().to_string(),
+                    scheduled,
+                    at,
+                ))
             })
             .collect::<Result<Vec<_>, ReconcileError>>()?;
         summary

@@ -7,6 +7,7 @@ use paddle::entities::CollectionMode;
 use paddle::time::OffsetDateTime;
 use paddle::{Customer, EventData, RawEvent, Subscription};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use crate::server::accounts::email;
 use crate::server::db::events::EventWrite;
@@ -57,11 +58,15 @@ pub struct Received {
     pub write: MirrorWrite,
 }
 
-/// A subscription's `scheduled_change`, the one field kept as a JSON tree.
+/// The two fields of a subscription stored as JSON text, borrowed from `data` as sent (the
+/// typed decode has already checked them): no tree built, copied and printed back.
 #[derive(Deserialize)]
-struct Scheduled {
-    #[serde(default)]
-    scheduled_change: Option<serde_json::Value>,
+struct StoredAsText<'a> {
+    #[serde(borrow)]
+    items: &'a RawValue,
+    /// `None` when absent or `null`.
+    #[serde(borrow, default)]
+    scheduled_change: Option<&'a RawValue>,
 }
 
 /// Decodes a verified body received at `received_at` (unix seconds), in one pass over it
@@ -97,11 +102,11 @@ fn mirror_write(
             MirrorWrite::Customer(customer_write(&customer, occurred_at_us))
         }
         EventData::Subscription(subscription) => {
-            let scheduled: Scheduled = serde_json::from_str(event.data.get())?;
-            let scheduled = scheduled.scheduled_change.filter(|v| !v.is_null());
+            let text: StoredAsText<'_> = serde_json::from_str(event.data.get())?;
             MirrorWrite::Subscription(subscription_write(
                 &subscription,
-                scheduled.map(|v| v.to_string()),
+                text.items.get().to_owned(),
+                text.scheduled_change.map(|c| c.get().to_owned()),
                 occurred_at_us,
             ))
         }
@@ -122,9 +127,11 @@ pub fn customer_write(c: &Customer, occurred_at_us: i64) -> CustomerWrite {
     }
 }
 
-/// The mirror row of `s` (with `scheduled_change` as JSON text), as of `occurred_at_us`.
+/// The mirror row of `s` (with its `items` and `scheduled_change` as JSON text), as of
+/// `occurred_at_us`.
 pub fn subscription_write(
     s: &Subscription,
+    items: String,
     scheduled_change: Option<String>,
     occurred_at_us: i64,
 ) -> SubscriptionWrite {
@@ -134,7 +141,7 @@ pub fn subscription_write(
         id: s.id.as_str().to_owned(),
         customer_id: s.customer_id.as_str().to_owned(),
         status: s.status.as_str().to_owned(),
-        items: s.items.to_json().to_string(),
+        items,
         next_billed_at: secs(s.next_billed_at),
         current_period_starts_at: secs(period.map(|p| p.starts_at)),
         current_period_ends_at: secs(period.map(|p| p.ends_at)),

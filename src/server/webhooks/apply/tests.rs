@@ -202,3 +202,27 @@ fn data_that_only_a_json_tree_could_not_hold_is_stored_as_sent() {
     assert_eq!(received.event.payload, body);
     assert_eq!(received.write, MirrorWrite::Nothing);
 }
+
+#[test]
+fn items_and_scheduled_change_are_stored_as_sent() {
+    // Written by hand, keys unsorted and spaced as a sender might: the stored texts are
+    // these bytes, not a re-printed tree (which would sort the keys and drop the spaces).
+    let items = r#"[ {"status": "active", "quantity": 2, "recurring": true, "extra": "kept", "created_at": "2024-04-12T10:00:00Z", "updated_at": "2024-04-12T10:00:00Z", "price": {"product_id": "pro_01h8494f4w5rwfp8b12yqh8fp1", "id": "pri_01h8494f4w5rwfp8b12yqh8fp1"}, "product": {"name": "Pro", "id": "pro_01h8494f4w5rwfp8b12yqh8fp1"}} ]"#;
+    let change =
+        r#"{"effective_at": "2024-05-12T10:00:00Z", "action": "pause", "resume_at": null}"#;
+    let mut data = subscription("active", json!(null));
+    data["items"] = json!("ITEMS");
+    data["scheduled_change"] = json!("CHANGE");
+    let body = envelope("subscription.updated", "2024-04-12T13:16:10Z", data);
+    let body = String::from_utf8(body)
+        .expect("utf-8")
+        .replace(r#""ITEMS""#, items)
+        .replace(r#""CHANGE""#, change);
+    let received = decode(body.as_bytes(), 0).expect("decodes");
+    let MirrorWrite::Subscription(s) = received.write else {
+        panic!("a subscription")
+    };
+    assert_eq!(s.items, items);
+    assert_eq!(s.scheduled_change.as_deref(), Some(change));
+    assert_eq!(received.event.payload, body);
+}
