@@ -363,3 +363,35 @@ async fn stored_payload(db: &paddock::server::db::Database, event_id: &str) -> S
     }
     .expect("stored payload")
 }
+
+/// On SQLite, the connection that stores events commits them with `synchronous = FULL`
+/// (the log on disk before the commit returns, so before the 2xx), whatever the pool's
+/// connections use (`NORMAL`: it survives the process, not always a power loss).
+#[tokio::test]
+async fn sqlite_commits_events_to_disk_before_answering() {
+    use paddock::server::db::batcher::BatchConnection;
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
+    let mut conn = BatchConnection::acquire(&app.db)
+        .await
+        .expect("a connection");
+    assert_eq!(synchronous(&mut conn).await, 1, "the pool's NORMAL");
+    let data = customer_data(&fresh_id("ctm"), "durable@example.com");
+    let event = received(&envelope("customer.created", &fresh_id("evt"), T1, data));
+    let stored = conn
+        .store_events(&[(&event.event, &event.write)])
+        .await
+        .expect("stored");
+    assert_eq!(stored, [Stored::New]);
+    assert_eq!(synchronous(&mut conn).await, 2, "FULL for events");
+}
+
+async fn synchronous(conn: &mut paddock::server::db::batcher::BatchConnection) -> i64 {
+    use paddock::server::db::batcher::BatchConnection;
+    let BatchConnection::Sqlite(c) = conn else {
+        panic!("a SQLite connection")
+    };
+    sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(&mut **c)
+        .await
+        .expect("pragma")
+}

@@ -182,6 +182,9 @@ fn parse(url: &SecretString) -> Result<Options, DbError> {
         // The file is created when missing, with or without `?mode=rwc` (a read-only
         // URL stays read-only).
         let create = !raw.contains("mode=ro");
+        // `NORMAL`: a commit survives the process, not always a power loss. Webhook
+        // events, answered 2xx only once stored, are committed with `FULL` instead
+        // (`event_batch::sqlite`).
         let opts = opts
             .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)

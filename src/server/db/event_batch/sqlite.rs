@@ -61,7 +61,7 @@ macro_rules! new_rows {
 }
 
 const STORE: &str = concat!(
-    "BEGIN IMMEDIATE; ",
+    "PRAGMA synchronous = FULL; BEGIN IMMEDIATE; ",
     customer_insert!(),
     " SELECT ",
     elements!(0, 1, 2, 3, 4, 5, 6),
@@ -92,7 +92,12 @@ const STORE: &str = concat!(
 /// whether it was new; a later copy of an event earlier in the batch is a duplicate.
 ///
 /// The transaction's `BEGIN IMMEDIATE` and `COMMIT` travel in the same query as the
-/// writes: one hand-off to the connection's thread per batch instead of three. After a
+/// writes: one hand-off to the connection's thread per batch instead of three. Before them,
+/// `PRAGMA synchronous = FULL` on the connection that stores (the pool's connections use
+/// `NORMAL`): the commit returns only once the log is on disk, as Postgres's does by
+/// default. Each event is answered 2xx after its commit and Paddle never sends an answered
+/// event again; under `NORMAL` the last commits before a power loss or an OS crash could
+/// roll back after they were answered. After a
 /// failure `conn` may still be inside the transaction: the caller closes it (SQLite rolls
 /// back what a closed connection left open) and never uses it again.
 pub async fn store_batch(
