@@ -6,7 +6,9 @@
 //! hand-off to a pooled connection's thread per request; on Postgres one round trip for
 //! many. Nothing is answered before its batch is done (a write: committed); if a batch
 //! fails, the connection is closed and its items run one by one, so one bad item cannot
-//! hold back the others. Webhook events (`webhooks::writer`), portal audit rows
+//! hold back the others. A kind whose batch has a fixed cost worth spreading (a flush to
+//! disk) may let a batch wait, briefly, for as many items as its previous one held
+//! ([`Batched::gather`]). Webhook events (`webhooks::writer`), portal audit rows
 //! (`db::audit`) and session loads (`accounts::sessions`) go through one each.
 
 use std::time::Duration;
@@ -50,6 +52,14 @@ pub trait Batched: Send + Sync + 'static {
 
     /// Runs one item on its own, on a pooled connection (after its batch failed).
     async fn alone(db: &Database, item: &Self::Item) -> Result<Self::Answer, sqlx::Error>;
+
+    /// How long a batch may wait, when its previous one held more items than have come so
+    /// far, for as many to come: a group commit, for batches whose fixed cost (a flush to
+    /// disk) is worth spreading. `None`: never waits.
+    fn gather(db: &Database) -> Option<Duration> {
+        let _ = db;
+        None
+    }
 }
 
 /// A connection kept for running batches: a batcher holds one, so that a batch pays
@@ -148,6 +158,8 @@ async fn run<B: Batched>(db: Database, mut queue: mpsc::Receiver<(B::Item, Reply
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     let mut closing = db.close_event();
     let mut closed = false;
+    let gather = B::gather(&db);
+    let mut previous = 0;
     loop {
         tokio::select! {
             taken = queue.recv_many(&mut jobs, MAX_BATCH) => if taken == 0 { break },
@@ -158,6 +170,10 @@ async fn run<B: Batched>(db: Database, mut queue: mpsc::Receiver<(B::Item, Reply
                 continue;
             }
         }
+        if let Some(wait) = gather.filter(|_| previous > 1) {
+            gather_up_to(&mut queue, &mut jobs, previous, wait).await;
+        }
+        previous = jobs.len();
         let (items, replies): (Vec<_>, Vec<_>) = jobs.drain(..).unzip();
         let Ok(done) = run_kept::<B>(&mut held, &db, &items).await else {
             tracing::warn!(
@@ -183,6 +199,23 @@ async fn run<B: Batched>(db: Database, mut queue: mpsc::Receiver<(B::Item, Reply
                     let _ = reply.send(one.unwrap_or_else(|_| Err(timed_out())));
                 }
             }
+        }
+    }
+}
+
+/// Takes more items as they come, until `jobs` holds `count` of them or `wait` has passed.
+async fn gather_up_to<T>(
+    queue: &mut mpsc::Receiver<T>,
+    jobs: &mut Vec<T>,
+    count: usize,
+    wait: Duration,
+) {
+    let until = tokio::time::Instant::now() + wait;
+    while jobs.len() < count {
+        let room = MAX_BATCH - jobs.len();
+        match tokio::time::timeout_at(until, queue.recv_many(jobs, room)).await {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
         }
     }
 }
@@ -217,3 +250,7 @@ fn timed_out() -> sqlx::Error {
         "the database did not finish the batch in time",
     ))
 }
+
+#[cfg(test)]
+#[path = "batcher/tests.rs"]
+mod tests;
