@@ -7,7 +7,7 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::{DbError, Options, ensure_parent_dir, parse};
 
@@ -25,7 +25,8 @@ impl ServeLock {
             return Ok(Self { _file: None });
         };
         let db = opts.get_filename();
-        if db.as_os_str() == ":memory:" || db.as_os_str().is_empty() {
+        // sqlx names `sqlite::memory:` `file:sqlx-in-memory-N`: ask the URL, not the name.
+        if in_memory(url.expose_secret()) || db.as_os_str().is_empty() {
             return Ok(Self { _file: None });
         }
         ensure_parent_dir(&opts)?;
@@ -56,6 +57,13 @@ fn lock_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Whether a `sqlite:` URL names an in-memory database (`:memory:`, or `mode=memory`).
+fn in_memory(url: &str) -> bool {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    path == ":memory:" || query.split('&').any(|pair| pair == "mode=memory")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +82,12 @@ mod tests {
         let other = SecretString::from(format!("sqlite://{}/other.db", dir.path().display()));
         let _held = ServeLock::take(&url).expect("lock again");
         ServeLock::take(&other).expect("another file");
-        ServeLock::take(&SecretString::from("sqlite::memory:")).expect("memory");
+        for memory in [
+            "sqlite::memory:",
+            "sqlite://shared.db?mode=memory&cache=shared",
+        ] {
+            let lock = ServeLock::take(&SecretString::from(memory)).expect("memory");
+            assert!(lock._file.is_none(), "no lock file for {memory}");
+        }
     }
 }
