@@ -99,7 +99,9 @@ impl Database {
     async fn open(url: &SecretString) -> Result<Self, DbError> {
         match parse(url)? {
             Options::Sqlite(opts) => {
-                ensure_parent_dir(&opts)?;
+                if !in_memory(url) {
+                    ensure_parent_dir(&opts)?;
+                }
                 let pool = sqlite_pool()
                     .connect_with(opts)
                     .await
@@ -223,11 +225,19 @@ fn postgres_pool() -> PgPoolOptions {
         .acquire_timeout(ACQUIRE_TIMEOUT)
 }
 
+/// Whether a `sqlite:` URL names an in-memory database (`:memory:`, or `mode=memory`).
+/// Asked of the URL: sqlx names the first `file:sqlx-in-memory-N`, so the parsed options'
+/// file name does not tell.
+fn in_memory(url: &SecretString) -> bool {
+    let raw = url.expose_secret();
+    let rest = raw.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    path == ":memory:" || query.split('&').any(|pair| pair == "mode=memory")
+}
+
+/// Creates the folder of a SQLite file (not for an in-memory database: see [`in_memory`]).
 fn ensure_parent_dir(opts: &SqliteConnectOptions) -> Result<(), DbError> {
     let file = opts.get_filename();
-    if file.as_os_str() == ":memory:" {
-        return Ok(());
-    }
     match file.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => {
             std::fs::create_dir_all(dir).map_err(|source| DbError::Folder {

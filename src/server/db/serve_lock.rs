@@ -7,9 +7,9 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
-use super::{DbError, Options, ensure_parent_dir, parse};
+use super::{DbError, Options, ensure_parent_dir, in_memory, parse};
 
 /// Held while serving; dropping it lets another server start.
 #[derive(Debug)]
@@ -25,8 +25,7 @@ impl ServeLock {
             return Ok(Self { _file: None });
         };
         let db = opts.get_filename();
-        // sqlx names `sqlite::memory:` `file:sqlx-in-memory-N`: ask the URL, not the name.
-        if in_memory(url.expose_secret()) || db.as_os_str().is_empty() {
+        if in_memory(url) || db.as_os_str().is_empty() {
             return Ok(Self { _file: None });
         }
         ensure_parent_dir(&opts)?;
@@ -55,13 +54,6 @@ fn lock_path(db: &Path) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
     name.push(".serve-lock");
     PathBuf::from(name)
-}
-
-/// Whether a `sqlite:` URL names an in-memory database (`:memory:`, or `mode=memory`).
-fn in_memory(url: &str) -> bool {
-    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    path == ":memory:" || query.split('&').any(|pair| pair == "mode=memory")
 }
 
 #[cfg(test)]
