@@ -111,6 +111,7 @@ let bad = 0;
 if (backend === 'sqlite') {
   bad = await bench('sqlite', undefined);
 } else if (backend === 'postgres') {
+  if (!pgAdmin) throw new Error('the postgres backend needs BENCH_POSTGRES_URL or TEST_POSTGRES_URL');
   const pg = scratchPostgres(pgAdmin);
   try { bad = await bench('postgres', pg.url); } finally { pg.drop(); }
 } else if (backend === undefined) {
