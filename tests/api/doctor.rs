@@ -16,6 +16,15 @@ async fn a_healthy_local_setup_passes_every_check() {
         run.assert_healthy();
         assert!(!run.stdout.contains("WARN"), "{backend:?}: {}", run.stdout);
         run.says("database", "PASS", &["migrations applied"]);
+        if backend == crate::common::Backend::Postgres {
+            run.says("database durability", "PASS", &["fsync on"]);
+        } else {
+            assert!(
+                !run.stdout.contains("database durability"),
+                "{}",
+                run.stdout
+            );
+        }
         run.says(
             "paddle api",
             "PASS",

@@ -20,6 +20,7 @@ mod crash;
 mod dashboard;
 mod db;
 mod db_checkpoints;
+mod db_durability;
 mod doctor;
 mod doctor_refusals;
 mod http;

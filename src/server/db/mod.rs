@@ -15,6 +15,7 @@ pub mod audit;
 pub mod batcher;
 pub mod checkpoint;
 pub mod doctor;
+pub mod durability;
 pub mod event_batch;
 pub mod events;
 pub mod jobs;
@@ -223,6 +224,7 @@ fn postgres_pool() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(POSTGRES_SHARED + batcher::KEPT)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        .after_connect(|conn, _| Box::pin(durability::raise_synchronous_commit(conn)))
 }
 
 /// Whether a `sqlite:` URL names an in-memory database (`:memory:`, or `mode=memory`).

@@ -7,6 +7,7 @@
 //! secret: the API key shows at most its prefix, the database only where it is.
 
 mod database;
+mod durability;
 mod mirror;
 mod paddle_api;
 mod refusals;
@@ -139,6 +140,9 @@ pub async fn examine(settings: Result<Settings, SettingsError>) -> Vec<Line> {
     let ((db_line, db), api) =
         tokio::join!(database::check(&settings), paddle_api::check(&settings));
     lines.push(db_line);
+    if let Ok(db) = &db {
+        lines.extend(durability::check(db).await);
+    }
     lines.extend(api.lines);
     lines.push(webhooks::secrets(&settings));
     let now = ::paddle::time::OffsetDateTime::now_utc().unix_timestamp();
