@@ -89,12 +89,13 @@ impl BatchConnection {
         })
     }
 
-    /// Takes a connection from `db`'s pool to keep: on SQLite it leaves WAL checkpoints to
-    /// the serving process's checkpointer (`db::checkpoint`), so that no batch pays for one.
+    /// Takes a connection from `db`'s pool to keep: on SQLite it leaves most of the WAL's
+    /// copying to the serving process's checkpointer and finishes it only to start the
+    /// log over (`db::checkpoint`).
     pub async fn acquire_kept(db: &Database) -> Result<Self, sqlx::Error> {
         let mut conn = Self::acquire(db).await?;
         if let Self::Sqlite(c) = &mut conn
-            && let Err(e) = super::checkpoint::leave_to_checkpointer(c).await
+            && let Err(e) = super::checkpoint::restart_past(c).await
         {
             conn.close().await;
             return Err(e);
