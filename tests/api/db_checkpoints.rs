@@ -7,11 +7,11 @@ use std::path::Path;
 
 use paddock::server::db::Database;
 use paddock::server::db::checkpoint::{self, RESTART_PAGES};
-use paddock::server::webhooks::apply::decode;
+use paddock::server::webhooks::apply::Received;
 use paddock::server::webhooks::writer::EventWriter;
 use serde_json::json;
 
-use crate::common::webhooks::{T1, bytes, customer_data, envelope, fresh_id};
+use crate::common::webhooks::{T1, customer_data, envelope, fresh_id, received};
 use crate::common::{Backend, backends, fresh_database, secret};
 
 /// One frame of the log: a page (SQLite's default 4 KiB) and its 24-byte header.
@@ -22,11 +22,10 @@ fn file_len(path: &Path) -> u64 {
 }
 
 /// A customer event whose payload (stored whole) takes about `pad` bytes more.
-fn customer_event(pad: usize) -> paddock::server::webhooks::apply::Received {
+fn customer_event(pad: usize) -> Received {
     let mut data = customer_data(&fresh_id("ctm"), &format!("{}@x.io", fresh_id("c")));
     data["custom_data"] = json!({ "pad": "x".repeat(pad) });
-    let body = envelope("customer.created", &fresh_id("evt"), T1, data);
-    decode(&bytes(&body), 1_700_000_000).expect("a readable event")
+    received(&envelope("customer.created", &fresh_id("evt"), T1, data))
 }
 
 #[tokio::test]

@@ -27,13 +27,18 @@ async fn set_default(url: &str, value: &str) {
     conn.close().await.expect("closes");
 }
 
+/// `synchronous_commit` on `conn`.
+async fn synchronous_commit(conn: &mut sqlx::PgConnection) -> String {
+    sqlx::query_scalar("SHOW synchronous_commit")
+        .fetch_one(conn)
+        .await
+        .expect("show")
+}
+
 /// `synchronous_commit` as a connection made outside Paddock's pool starts with it.
 async fn outside(url: &str) -> String {
     let mut conn = sqlx::PgConnection::connect(url).await.expect("connects");
-    let value = sqlx::query_scalar("SHOW synchronous_commit")
-        .fetch_one(&mut conn)
-        .await
-        .expect("show");
+    let value = synchronous_commit(&mut conn).await;
     conn.close().await.expect("closes");
     value
 }
@@ -49,11 +54,7 @@ async fn on_pool(db: &Database) -> Vec<String> {
     }
     let mut values = Vec::new();
     for conn in &mut held {
-        let value: String = sqlx::query_scalar("SHOW synchronous_commit")
-            .fetch_one(&mut **conn)
-            .await
-            .expect("show");
-        values.push(value);
+        values.push(synchronous_commit(conn).await);
     }
     values
 }
@@ -79,11 +80,11 @@ async fn postgres_commits_wait_for_the_log_even_when_the_database_default_is_off
     let BatchConnection::Postgres(conn) = &mut kept else {
         panic!("a Postgres connection")
     };
-    let value: String = sqlx::query_scalar("SHOW synchronous_commit")
-        .fetch_one(&mut **conn)
-        .await
-        .expect("show");
-    assert_eq!(value, "on", "the webhook writer's connection");
+    assert_eq!(
+        synchronous_commit(conn).await,
+        "on",
+        "the webhook writer's connection"
+    );
     kept.close().await;
     db.close().await;
 }

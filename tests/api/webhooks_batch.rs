@@ -6,20 +6,15 @@
 use paddock::server::db::event_batch::{runs, store_batch};
 use paddock::server::db::events::{Stored, store_and_apply};
 use paddock::server::db::mirror::{CustomerRow, SubscriptionRow};
-use paddock::server::webhooks::apply::{Received, decode};
+use paddock::server::webhooks::apply::Received;
 use paddock::server::webhooks::writer::EventWriter;
-use serde_json::Value;
 
 use crate::common::triggers::refuse_inserts;
 use crate::common::webhooks::{
-    T1, bytes, customer, customer_data, envelope, event_count, example, fresh_id,
+    T1, customer, customer_data, envelope, event_count, example, fresh_id, received,
     subscription_data, subscriptions,
 };
 use crate::common::{backends, spawn_app_on};
-
-fn received(body: &Value) -> Received {
-    decode(&bytes(body), 1_700_000_000).expect("a readable event")
-}
 
 #[tokio::test]
 async fn a_batch_stores_each_event_once_and_applies_each_new_one() {

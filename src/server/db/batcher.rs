@@ -56,8 +56,7 @@ pub trait Batched: Send + Sync + 'static {
     /// How long a batch may wait, when its previous one held more items than have come so
     /// far, for as many to come: a group commit, for batches whose fixed cost (a flush to
     /// disk) is worth spreading. `None`: never waits.
-    fn gather(db: &Database) -> Option<Duration> {
-        let _ = db;
+    fn gather(_db: &Database) -> Option<Duration> {
         None
     }
 }

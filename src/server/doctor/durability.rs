@@ -44,8 +44,8 @@ fn judge(d: &PgDurability) -> Line {
         );
     }
     let raised = if d.default_synchronous_commit == "off" {
-        " (the server's default for this database or user is off; Paddock raises it on \
-         its connections)"
+        " (the default its connections start with is off: set on the server, the \
+         database, the user or in DATABASE_URL; Paddock raises it on each of them)"
     } else {
         ""
     };

@@ -4,6 +4,7 @@ use std::sync::OnceLock;
 
 use paddock::server::db::Database;
 use paddock::server::db::mirror::{self, CustomerRow, SubscriptionRow};
+use paddock::server::webhooks::apply::{Received, decode};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
@@ -98,6 +99,11 @@ pub fn envelope(event_type: &str, event_id: &str, occurred_at: &str, data: Value
 /// Serialises an envelope to the bytes a handler receives.
 pub fn bytes(body: &Value) -> Vec<u8> {
     serde_json::to_vec(body).expect("json")
+}
+
+/// An envelope decoded as the route decodes a verified body (received at a fixed time).
+pub fn received(body: &Value) -> Received {
+    decode(&bytes(body), 1_700_000_000).expect("a readable event")
 }
 
 /// The spec's example customer, with this id and email.
