@@ -89,6 +89,28 @@ async fn postgres_commits_wait_for_the_log_even_when_the_database_default_is_off
     db.close().await;
 }
 
+/// `DATABASE_URL` may carry session settings (`options=-c …`): a connection then starts
+/// with them, as with a database default, and the same raise covers it.
+#[tokio::test]
+async fn a_database_url_that_starts_sessions_with_synchronous_commit_off_is_raised_too() {
+    if !postgres() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, _pg) = fresh_database(Backend::Postgres, dir.path()).await;
+    let joint = if url.contains('?') { '&' } else { '?' };
+    let off = format!("{url}{joint}options=-c%20synchronous_commit%3Doff");
+    assert_eq!(outside(&off).await, "off", "what the URL asks of a session");
+
+    let db = Database::connect(&secret(&off)).await.expect("database");
+    assert_eq!(
+        on_pool(&db).await,
+        ["on", "on", "on"],
+        "the pool's connections"
+    );
+    db.close().await;
+}
+
 #[tokio::test]
 async fn a_stronger_synchronous_commit_is_kept() {
     if !postgres() {
