@@ -59,6 +59,14 @@ async fn on_pool(db: &Database) -> Vec<String> {
     values
 }
 
+/// [`on_pool`] of a pool opened on `url` for it, and closed after.
+async fn on_a_new_pool(url: &str) -> Vec<String> {
+    let db = Database::connect(&secret(url)).await.expect("database");
+    let values = on_pool(&db).await;
+    db.close().await;
+    values
+}
+
 #[tokio::test]
 async fn postgres_commits_wait_for_the_log_even_when_the_database_default_is_off() {
     if !postgres() {
@@ -102,13 +110,11 @@ async fn a_database_url_that_starts_sessions_with_synchronous_commit_off_is_rais
     let off = format!("{url}{joint}options=-c%20synchronous_commit%3Doff");
     assert_eq!(outside(&off).await, "off", "what the URL asks of a session");
 
-    let db = Database::connect(&secret(&off)).await.expect("database");
     assert_eq!(
-        on_pool(&db).await,
+        on_a_new_pool(&off).await,
         ["on", "on", "on"],
         "the pool's connections"
     );
-    db.close().await;
 }
 
 #[tokio::test]
@@ -119,9 +125,7 @@ async fn a_stronger_synchronous_commit_is_kept() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (url, _pg) = fresh_database(Backend::Postgres, dir.path()).await;
     set_default(&url, "remote_apply").await;
-    let db = Database::connect(&secret(&url)).await.expect("database");
-    assert_eq!(on_pool(&db).await, ["remote_apply"; 3]);
-    db.close().await;
+    assert_eq!(on_a_new_pool(&url).await, ["remote_apply"; 3]);
 }
 
 #[tokio::test]
