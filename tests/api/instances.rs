@@ -234,12 +234,15 @@ async fn a_periodic_job_runs_once_a_period_across_instances() {
         .await;
         assert!(!claim(&other, "session_sweep", hour).await.expect("claim"));
         // A job with a shorter period is claimed again once its period has passed.
-        let second = Duration::from_secs(1);
-        assert!(claim(&other, "tick", second).await.expect("claim"));
-        assert!(!claim(&app.db, "tick", second).await.expect("claim"));
+        // Claims count whole seconds, so the period is two: the second claim may fall
+        // in the next second and must still be refused (with a one-second period it is
+        // rightly granted there, and the test would race the clock).
+        let period = Duration::from_secs(2);
+        assert!(claim(&other, "tick", period).await.expect("claim"));
+        assert!(!claim(&app.db, "tick", period).await.expect("claim"));
         tokio::time::sleep(Duration::from_millis(2100)).await;
         assert!(
-            claim(&app.db, "tick", second).await.expect("claim"),
+            claim(&app.db, "tick", period).await.expect("claim"),
             "{backend:?}"
         );
     }
