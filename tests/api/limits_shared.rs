@@ -1,7 +1,8 @@
 //! The shared (Postgres) limit store: parallel reservations from several pools (as from
-//! several instances) meet one limit; and what a reservation costs next to one `SELECT 1`
-//! round trip on the same pool and to the in-memory store, measured in the same run
-//! (a figure, not a test: `make bench` runs it as `bench/run.sh limits`).
+//! several instances) meet one limit, also when a clock reading arrives after a newer one;
+//! and what a reservation costs next to one `SELECT 1` round trip on the same pool and to
+//! the in-memory store, measured in the same run (a figure, not a test: `make bench` runs
+//! it as `bench/run.sh limits`).
 
 use std::time::{Duration, Instant};
 
@@ -131,4 +132,47 @@ where
 
 fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
+}
+
+#[tokio::test]
+async fn a_reservation_read_in_an_earlier_window_does_not_start_the_counts_over() {
+    use paddock::server::db::limit_counts::reserve;
+    let Some((db, _url, _pg)) = postgres().await else {
+        return;
+    };
+    let pool = pool(&db);
+    let (key, window, max) = ([7u8; 16], 60_000, 3);
+    // The limit, taken in the window that starts at 120 s.
+    for _ in 0..3 {
+        let r = reserve(&pool, &key, 120_000, window, 0.5, max)
+            .await
+            .expect("reserve");
+        assert!(r.granted);
+    }
+    // A caller whose clock read 119.99 s (the window at 60 s: read just before the others,
+    // or on an instance whose clock is behind) reaches the row after them.
+    let late = reserve(&pool, &key, 60_000, window, 0.99, max)
+        .await
+        .expect("reserve");
+    assert!(
+        !late.granted,
+        "counted in the stored window, not a fresh one"
+    );
+    assert_eq!(
+        (late.previous, late.current, late.window_start),
+        (0, 3, 120_000)
+    );
+    // The row kept its window: the next caller in it is refused too, and the window after
+    // it still weighs these three.
+    let next = reserve(&pool, &key, 120_000, window, 0.6, max)
+        .await
+        .expect("reserve");
+    assert!(!next.granted);
+    let after = reserve(&pool, &key, 180_000, window, 0.1, max)
+        .await
+        .expect("reserve");
+    assert_eq!(
+        (after.previous, after.current, after.granted),
+        (3, 0, false)
+    );
 }

@@ -4,18 +4,43 @@
 use sqlx::PgPool;
 
 // In `ON CONFLICT DO UPDATE`, `l.` is the stored row. $2: the current fixed window's
-// start, $3: the window's length, $4: the fraction of it gone by, $5: the limit.
-/// The stored `previous`, rolled to the window starting at $2.
-macro_rules! rolled_previous {
+// start as this caller's clock has it, $3: the window's length, $4: the fraction of it
+// gone by, $5: the limit. The row's window never goes back: a caller whose $2 is older
+// than the stored window (its clock read before another's newer one reached the row, or
+// another instance's clock a little behind) counts in the stored window, as at its start
+// (the previous window's whole count still weighs), instead of starting the counts over.
+/// The window the row moves to: the later of the stored one and the caller's.
+macro_rules! window {
     () => {
-        "CASE WHEN l.window_start = $2 THEN l.previous \
-         WHEN l.window_start + $3 = $2 THEN l.current ELSE 0 END"
+        "GREATEST(l.window_start, $2)"
     };
 }
-/// The stored `current`, rolled to the window starting at $2.
+/// The fraction of that window gone by: none for a caller from an earlier window.
+macro_rules! gone_by {
+    () => {
+        "(CASE WHEN $2 < l.window_start THEN 0 ELSE $4 END)"
+    };
+}
+/// The stored `previous`, rolled to that window.
+macro_rules! rolled_previous {
+    () => {
+        concat!(
+            "CASE WHEN l.window_start = ",
+            window!(),
+            " THEN l.previous WHEN l.window_start + $3 = ",
+            window!(),
+            " THEN l.current ELSE 0 END"
+        )
+    };
+}
+/// The stored `current`, rolled to that window.
 macro_rules! rolled_current {
     () => {
-        "CASE WHEN l.window_start = $2 THEN l.current ELSE 0 END"
+        concat!(
+            "CASE WHEN l.window_start = ",
+            window!(),
+            " THEN l.current ELSE 0 END"
+        )
     };
 }
 /// Whether the sliding count leaves room for one more (as `limits::wait_for_room`).
@@ -24,7 +49,9 @@ macro_rules! fits {
         concat!(
             "((",
             rolled_previous!(),
-            ") * (1 - $4) + (",
+            ") * (1 - ",
+            gone_by!(),
+            ") + (",
             rolled_current!(),
             ") <= $5 - 1 + 1e-9)"
         )
@@ -44,8 +71,12 @@ const RESERVE: &str = concat!(
     "granted = ",
     fits!(),
     ", ",
-    "window_start = $2, expires_at = $2 + 2 * $3 ",
-    "RETURNING previous, current, granted"
+    "window_start = ",
+    window!(),
+    ", expires_at = ",
+    window!(),
+    " + 2 * $3 ",
+    "RETURNING previous, current, granted, window_start"
 );
 
 /// One key's counts after a reservation, and whether it got its slot.
@@ -53,6 +84,8 @@ pub struct Reserved {
     pub previous: i32,
     pub current: i32,
     pub granted: bool,
+    /// The window the counts are in: the caller's, or a later one stored before it.
+    pub window_start: i64,
 }
 
 /// Rolls `key`'s counts to the fixed window starting at `window_start` (ms; `window` ms
@@ -69,7 +102,7 @@ pub async fn reserve(
     elapsed: f64,
     max: i64,
 ) -> Result<Reserved, sqlx::Error> {
-    let (previous, current, granted): (i32, i32, bool) = sqlx::query_as(RESERVE)
+    let (previous, current, granted, window_start): (i32, i32, bool, i64) = sqlx::query_as(RESERVE)
         .bind(key)
         .bind(window_start)
         .bind(window)
@@ -81,6 +114,7 @@ pub async fn reserve(
         previous,
         current,
         granted,
+        window_start,
     })
 }
 

@@ -88,11 +88,12 @@ fn lock(shard: &Mutex<Shard>) -> std::sync::MutexGuard<'_, Shard> {
 impl LimitStore for MemoryLimits {
     async fn reserve(&self, rule: &Rule, key: &str) -> Result<(), Duration> {
         let key = digest(rule, key);
-        let (now, window) = (self.now_ms(), window_ms(rule));
         let mut shard = lock(self.shard(&key));
+        // Read under the shard's lock, so a key's readings come in clock order.
+        let (now, window) = (self.now_ms(), window_ms(rule));
         let counter = shard.counter(key, self.per_shard);
         counter.roll(now, window);
-        let elapsed = Duration::from_millis(now - counter.start_ms);
+        let elapsed = Duration::from_millis(now.saturating_sub(counter.start_ms));
         let (previous, current) = (counter.previous, counter.current);
         match wait_for_room(rule.max, rule.window, elapsed, previous, current) {
             None => {
@@ -105,8 +106,8 @@ impl LimitStore for MemoryLimits {
 
     async fn release(&self, rule: &Rule, key: &str) {
         let key = digest(rule, key);
-        let (now, window) = (self.now_ms(), window_ms(rule));
         let mut shard = lock(self.shard(&key));
+        let (now, window) = (self.now_ms(), window_ms(rule));
         if let Some(counter) = shard.counts.get_mut(&key) {
             counter.roll(now, window);
             if counter.current > 0 {

@@ -97,10 +97,12 @@ pub(crate) struct Counter {
 }
 
 impl Counter {
-    /// Moves to the window that holds `now_ms`.
+    /// Moves to the window that holds `now_ms`, never back: a reading from before the
+    /// current window (a clock read just before another caller's newer one took the
+    /// lock) counts in the current window, instead of starting the counts over.
     pub(crate) fn roll(&mut self, now_ms: u64, window_ms: u64) {
         let start = now_ms - now_ms % window_ms;
-        if start == self.start_ms {
+        if start <= self.start_ms {
             return;
         }
         self.previous = if start == self.start_ms + window_ms {

@@ -56,6 +56,12 @@ impl PgLimits {
             u32::try_from(reserved.previous).unwrap_or(0),
             u32::try_from(reserved.current).unwrap_or(0),
         );
+        // Counted in a later window than this caller's clock read (`limit_counts`): how
+        // far into that one.
+        let start = u64::try_from(reserved.window_start)
+            .unwrap_or(start)
+            .max(start);
+        let elapsed = Duration::from_millis(now.saturating_sub(start));
         let wait = wait_for_room(rule.max, rule.window, elapsed, previous, current);
         Ok(Err(wait.unwrap_or(Duration::from_secs(1))))
     }

@@ -89,6 +89,18 @@ fn counters_roll_into_the_previous_window_and_then_out() {
     assert_eq!((c.start_ms, c.previous, c.current), (3000, 0, 0));
 }
 
+#[test]
+fn a_reading_from_an_earlier_window_keeps_the_counts() {
+    let mut c = Counter::default();
+    c.roll(1999, 1000);
+    c.current = 4;
+    c.roll(2000, 1000);
+    c.current = 3;
+    // A clock read at 1,999 ms whose caller took the lock after the one read at 2,000.
+    c.roll(1999, 1000);
+    assert_eq!((c.start_ms, c.previous, c.current), (2000, 4, 3));
+}
+
 /// Run alone to read the figure in the README:
 /// `cargo test --lib memory_at_the_default_cap -- --nocapture --test-threads=1`.
 #[tokio::test]
