@@ -87,10 +87,17 @@ async fn a_flood_of_forged_deliveries_is_one_row_per_reason() {
     let app = spawn_app().await;
     let wrong = wrong_secret();
     let body = bytes(&customer_event());
+    let hour = || {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        now.expect("clock").as_secs() / 3600
+    };
+    let first = hour();
     for _ in 0..300 {
         assert_eq!(app.post_webhook(&body, &wrong).await.status(), 401);
     }
     app.wait_for_refusals("wrong_secret", 300).await;
+    // A flood that crosses the hour may rightly be a row in each (almost never here).
+    let hours = i64::try_from(hour() - first + 1).expect("hours");
     let rows = refusals::since(&app.db, 0).await.expect("query");
     assert_eq!(rows.len(), 1, "{rows:?}");
     let stored: i64 = match &app.db {
@@ -102,9 +109,9 @@ async fn a_flood_of_forged_deliveries_is_one_row_per_reason() {
         }
         paddock::server::db::Database::Postgres(_) => unreachable!("SQLite app"),
     };
-    assert_eq!(
-        stored, 1,
-        "one row for the reason and hour, not one per request"
+    assert!(
+        (1..=hours).contains(&stored),
+        "one row for the reason and hour, not one per request: {stored} in {hours} h"
     );
 }
 

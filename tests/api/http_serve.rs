@@ -57,8 +57,9 @@ fn limits(grace: Duration) -> ServeSettings {
     }
 }
 
-/// Serves a route that answers after `delay`; returns its address and the shutdown
-/// trigger, and the server's task.
+/// Serves a route that answers after `delay`; returns its address, the shutdown trigger,
+/// the server's task, and what tells when the route's handler has started (the request
+/// is in flight).
 async fn slow_server(
     delay: Duration,
     grace: Duration,
@@ -66,14 +67,18 @@ async fn slow_server(
     std::net::SocketAddr,
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<()>,
+    std::sync::Arc<tokio::sync::Notify>,
 ) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
+    let started = std::sync::Arc::new(tokio::sync::Notify::new());
+    let handler_started = started.clone();
     let router = Router::new().route(
         "/slow",
         get(move || async move {
+            handler_started.notify_one();
             tokio::time::sleep(delay).await;
             "done"
         }),
@@ -86,12 +91,12 @@ async fn slow_server(
         })
         .await;
     });
-    (addr, stop, server)
+    (addr, stop, server, started)
 }
 
 #[tokio::test]
 async fn a_shutdown_lets_the_request_in_flight_finish_then_stops() {
-    let (addr, stop, server) =
+    let (addr, stop, server, started) =
         slow_server(Duration::from_millis(700), Duration::from_secs(5)).await;
     let request = tokio::spawn(async move {
         reqwest::get(format!("http://{addr}/slow"))
@@ -101,7 +106,7 @@ async fn a_shutdown_lets_the_request_in_flight_finish_then_stops() {
             .await
             .expect("body")
     });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    started.notified().await;
     let asked = Instant::now();
     stop.send(()).expect("server listening for shutdown");
     assert_eq!(
@@ -126,9 +131,10 @@ async fn a_shutdown_lets_the_request_in_flight_finish_then_stops() {
 
 #[tokio::test]
 async fn a_request_slower_than_the_grace_period_does_not_hold_up_the_shutdown() {
-    let (addr, stop, server) = slow_server(Duration::from_secs(30), Duration::from_secs(1)).await;
+    let (addr, stop, server, started) =
+        slow_server(Duration::from_secs(30), Duration::from_secs(1)).await;
     let request = tokio::spawn(async move { reqwest::get(format!("http://{addr}/slow")).await });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    started.notified().await;
     let asked = Instant::now();
     stop.send(()).expect("server listening for shutdown");
     tokio::time::timeout(Duration::from_secs(5), server)
