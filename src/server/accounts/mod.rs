@@ -51,9 +51,21 @@ pub fn unverified_cutoff() -> i64 {
     now() - UNVERIFIED_TTL_SECS
 }
 
-/// `(rule, key)` for a client IP.
+/// `(rule, key)` for a client IP. An IPv6 client counts by its /64, the block one
+/// subscriber usually holds whole (a key per address would let one host count as 2^64
+/// clients); an IPv4 address written as IPv6 counts as itself.
 fn by_ip(rule: Rule, ip: IpAddr) -> (Rule, String) {
-    (rule, format!("ip:{ip}"))
+    let key = match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => format!("ip:{v4}"),
+            None => {
+                let [a, b, c, d, ..] = v6.segments();
+                format!("ip:{a:x}:{b:x}:{c:x}:{d:x}::/64")
+            }
+        },
+        IpAddr::V4(v4) => format!("ip:{v4}"),
+    };
+    (rule, key)
 }
 
 /// `(rule, key)` for an address (an account, or a mail recipient).
@@ -70,4 +82,28 @@ pub fn spawn_unverified_sweep(db: crate::server::db::Database, every: Duration) 
             Err(e) => tracing::error!(error = %e, "unverified-account sweep failed"),
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULE: Rule = Rule::new("login", 10, Duration::from_secs(900));
+
+    fn key(ip: &str) -> String {
+        by_ip(RULE, ip.parse().expect("an address")).1
+    }
+
+    #[test]
+    fn an_ipv6_client_counts_by_its_64_and_a_mapped_ipv4_as_itself() {
+        assert_eq!(key("2001:db8:1:2::1"), "ip:2001:db8:1:2::/64");
+        assert_eq!(
+            key("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            key("2001:db8:1:2::1")
+        );
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
+        assert_eq!(key("::ffff:192.0.2.7"), "ip:192.0.2.7");
+        assert_eq!(key("192.0.2.7"), "ip:192.0.2.7");
+        assert_ne!(key("192.0.2.8"), key("192.0.2.7"));
+    }
 }

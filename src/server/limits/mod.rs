@@ -94,6 +94,8 @@ pub(crate) struct Counter {
     pub(crate) start_ms: u64,
     pub(crate) previous: u32,
     pub(crate) current: u32,
+    /// When these counts stop mattering: the end of the window after the current one.
+    pub(crate) until_ms: u64,
 }
 
 impl Counter {
@@ -102,16 +104,25 @@ impl Counter {
     /// lock) counts in the current window, instead of starting the counts over.
     pub(crate) fn roll(&mut self, now_ms: u64, window_ms: u64) {
         let start = now_ms - now_ms % window_ms;
-        if start <= self.start_ms {
-            return;
+        if start > self.start_ms {
+            self.previous = if start == self.start_ms + window_ms {
+                self.current
+            } else {
+                0
+            };
+            self.current = 0;
+            self.start_ms = start;
         }
-        self.previous = if start == self.start_ms + window_ms {
-            self.current
-        } else {
+        self.until_ms = self.start_ms.saturating_add(window_ms.saturating_mul(2));
+    }
+
+    /// The events that still count at `now_ms`, at most (the previous window's whole).
+    pub(crate) fn live(&self, now_ms: u64) -> u32 {
+        if now_ms >= self.until_ms {
             0
-        };
-        self.current = 0;
-        self.start_ms = start;
+        } else {
+            self.previous.saturating_add(self.current)
+        }
     }
 }
 

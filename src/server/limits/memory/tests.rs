@@ -69,12 +69,35 @@ async fn the_key_cap_holds_under_100_000_distinct_keys() {
         store.len()
     );
     assert!(store.len() > cap / 2, "the cap is used, not emptied");
-    // The newest keys are the ones kept.
+    // The newest key is kept (the oldest keys went first, or other keys picked).
     assert!(store.reserve(&LOGIN, "ip:99999").await.is_ok());
     for _ in 0..2 {
         let _ = store.reserve(&LOGIN, "ip:99999").await;
     }
     assert!(store.reserve(&LOGIN, "ip:99999").await.is_err());
+}
+
+#[tokio::test]
+async fn a_key_at_its_limit_is_not_pushed_out_by_a_flood_of_new_keys() {
+    // Four keys a shard: the account's count shares its shard with many of the flood's.
+    let store = MemoryLimits::new(4 * SHARDS);
+    for _ in 0..3 {
+        assert_eq!(
+            store.reserve(&LOGIN, "address:victim@example.com").await,
+            Ok(())
+        );
+    }
+    for i in 0..5_000 {
+        let _ = store.reserve(&LOGIN, &format!("ip:flood-{i}")).await;
+    }
+    assert!(store.len() <= 4 * SHARDS);
+    assert!(
+        store
+            .reserve(&LOGIN, "address:victim@example.com")
+            .await
+            .is_err(),
+        "the account's failures still count"
+    );
 }
 
 #[test]
