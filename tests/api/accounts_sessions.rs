@@ -1,6 +1,8 @@
 //! Sessions over HTTP: the cookie, id cycling at log-in, log-out, protected pages and
 //! plain-form redirects. SQLite always, Postgres too when TEST_POSTGRES_URL is set.
-use crate::common::accounts::{Browser, PASSWORD, log_in, sign_up, unique_email, verified_user};
+use crate::common::accounts::{
+    Browser, PASSWORD, age_account, log_in, sign_up, unique_email, verified_user,
+};
 use crate::common::{backends, spawn_app_on};
 
 #[tokio::test]
@@ -37,6 +39,47 @@ async fn the_session_id_changes_at_log_in_and_the_old_one_stops_working() {
         old.cookie = Some(first);
         assert_eq!(old.get("/dashboard").await.status(), 307, "{backend:?}");
         assert_eq!(b.get("/dashboard").await.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn a_session_left_by_an_account_that_is_gone_is_not_kept_at_the_next_log_in() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        // An attacker's throwaway account, signed in; it expires unverified, and its
+        // session (still holding its log-in) stays in the store.
+        let throwaway = unique_email();
+        sign_up(&app, &throwaway).await;
+        let planted = log_in(&app, &throwaway, PASSWORD)
+            .await
+            .cookie
+            .expect("cookie");
+        age_account(&app, &throwaway, 73 * 3600).await;
+        // The id planted in the victim's browser, which then logs in.
+        let email = unique_email();
+        verified_user(&app, &email).await;
+        let mut victim = Browser::new(&app);
+        victim.cookie = Some(planted.clone());
+        let res = victim
+            .post(
+                "/api/auth/login",
+                &[("email", &email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{backend:?}");
+        assert_ne!(
+            victim.cookie.as_deref(),
+            Some(planted.as_str()),
+            "{backend:?}: a fresh id"
+        );
+        let mut attacker = Browser::new(&app);
+        attacker.cookie = Some(planted);
+        assert_eq!(
+            attacker.get("/dashboard").await.status(),
+            307,
+            "{backend:?}: the planted id is not the victim's session"
+        );
+        assert_eq!(victim.get("/dashboard").await.status(), 200);
     }
 }
 

@@ -46,16 +46,16 @@ pub async fn log_in(auth: &mut AuthSession, ip: IpAddr, email: &str, password: S
     Ok(())
 }
 
-/// A fresh session id for `user` in this browser (also when it had another user).
+/// A fresh session id for `user` in this browser, whatever the session held before.
 pub(super) async fn start_session(auth: &mut AuthSession, user: &User) -> Outcome {
     let failed = |e: String| Failure::Internal(AccountError::Session(e));
-    if auth.user.is_some() {
-        // axum-login cycles the id only for a session without a user; do it always.
-        auth.session
-            .cycle_id()
-            .await
-            .map_err(|e| failed(e.to_string()))?;
-    }
+    // axum-login cycles the id only when the session holds no log-in of its own; one
+    // whose user is gone (deleted, or an unverified account expired) still does, and a
+    // browser it was planted in would keep the attacker's id. So: always.
+    auth.session
+        .cycle_id()
+        .await
+        .map_err(|e| failed(e.to_string()))?;
     auth.login(user).await.map_err(|e| failed(e.to_string()))
 }
 
