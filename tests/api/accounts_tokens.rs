@@ -215,3 +215,46 @@ async fn cross_origin_posts_are_refused() {
         .expect("request");
     assert_eq!(referer.status(), 200, "own Referer is enough");
 }
+
+#[tokio::test]
+async fn a_reset_refused_while_the_hasher_is_busy_leaves_its_link_usable() {
+    use paddock::server::accounts::config::AccountSettings;
+    use paddock::server::accounts::{Backend, Failure, reset_password};
+    let app = spawn_app().await;
+    let email = unique_email();
+    verified_user(&app, &email).await;
+    let mut b = Browser::new(&app);
+    let res = b
+        .post("/api/auth/forgot-password", &[("email", &email)])
+        .await;
+    assert_eq!(res.status(), 200);
+    let token = token_of(&mailed_link(&app, &email, "/reset-password").await);
+    // The accounts logic on the app's database, every place in its password hasher taken.
+    let settings = AccountSettings {
+        smtp_url: None,
+        outbox_dir: app.outbox.clone(),
+        mail_from: "Paddock <no-reply@localhost>".into(),
+        session_inactivity_days: 14,
+        login_failures_per_window: 10,
+        login_failure_window_secs: 900,
+        signups_per_hour: 30,
+        mails_per_address_per_hour: 5,
+        portal_mints_per_minute: 10,
+        trust_forwarded_for: false,
+    };
+    let limits = paddock::server::limits::in_memory();
+    let accounts = Backend::new(app.db.clone(), settings, app.origin.clone(), limits);
+    let taken: Vec<_> = std::iter::from_fn(|| accounts.hasher.admit().ok()).collect();
+    assert!(!taken.is_empty());
+    let new = "a brand new password";
+    let busy = reset_password(&accounts, &token, new.into()).await;
+    assert!(matches!(busy, Err(Failure::Busy)), "{busy:?}");
+    drop(taken);
+    reset_password(&accounts, &token, new.into())
+        .await
+        .expect("the link still works");
+    log_in(&app, &email, new).await;
+    // Used now: a second time is refused.
+    let again = reset_password(&accounts, &token, "yet another password".into()).await;
+    assert!(matches!(again, Err(Failure::Refused(_))), "{again:?}");
+}

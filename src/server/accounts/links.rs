@@ -6,16 +6,6 @@ use crate::api::auth::AuthError;
 use crate::server::db::tokens as token_rows;
 use crate::server::db::tokens::{Purpose, Unusable};
 
-pub(super) async fn use_token(
-    accounts: &Backend,
-    token: &str,
-    purpose: Purpose,
-) -> Result<i64, Failure> {
-    let hash = tokens::hash(token).ok_or(Failure::Refused(AuthError::TokenInvalid))?;
-    let used = token_rows::consume(&accounts.db, &hash, purpose, now()).await?;
-    used.map_err(refused_token)
-}
-
 pub(super) fn refused_token(why: Unusable) -> Failure {
     tracing::info!(reason = ?why, "token unusable");
     Failure::Refused(match why {

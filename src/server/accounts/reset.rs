@@ -3,9 +3,11 @@
 use std::net::IpAddr;
 
 use super::email::EmailAddress;
-use super::links::{send_link, use_token};
+use super::links::{refused_token, send_link};
 use super::slots::Slots;
-use super::{Backend, Failure, Outcome, by_address, by_ip, now, password, unverified_cutoff};
+use super::{
+    Backend, Failure, Outcome, by_address, by_ip, now, password, tokens, unverified_cutoff,
+};
 use crate::api::auth::AuthError;
 use crate::server::db::tokens::Purpose;
 use crate::server::db::{tokens as token_rows, users};
@@ -42,18 +44,25 @@ pub async fn reset_password(accounts: &Backend, token: &str, password: String) -
     if !password::acceptable(&password) {
         return Err(Failure::Refused(AuthError::PasswordLength));
     }
-    let user_id = use_token(accounts, token, Purpose::ResetPassword).await?;
+    // The link is used up only once the new password is ready: a busy hasher (or a
+    // failure before) leaves it usable, as verification does.
+    let hash = tokens::hash(token).ok_or(Failure::Refused(AuthError::TokenInvalid))?;
+    let user_id = token_rows::peek(&accounts.db, &hash, Purpose::ResetPassword, now())
+        .await?
+        .map_err(refused_token)?;
     if users::by_id(&accounts.db, user_id, unverified_cutoff())
         .await?
         .is_none()
     {
         return Err(Failure::Refused(AuthError::TokenExpired));
     }
-    let hash = accounts
-        .hasher
-        .hash(accounts.hasher.admit()?, password)
-        .await?;
-    users::set_password_hash(&accounts.db, user_id, &hash).await?;
+    let admission = accounts.hasher.admit()?;
+    let password_hash = accounts.hasher.hash(admission, password).await?;
+    // One statement: of two requests with the link, one uses it.
+    let user_id = token_rows::consume(&accounts.db, &hash, Purpose::ResetPassword, now())
+        .await?
+        .map_err(refused_token)?;
+    users::set_password_hash(&accounts.db, user_id, &password_hash).await?;
     token_rows::retire_all(&accounts.db, user_id, Purpose::ResetPassword, now()).await?;
     // The link reached the inbox, which proves the address too; the password is now the
     // mailbox owner's own, so the verification links can go.
