@@ -14,7 +14,7 @@ pub use list::{ListCustomers, ListSubscriptions, Pagination};
 pub use response::{Page, Response};
 
 use crate::entities::{CreatePortalSession, Customer, CustomerPortalSession, Subscription};
-use crate::error::ClientError;
+use crate::error::{ClientError, MAX_BODY};
 use crate::ids::{CustomerId, SubscriptionId};
 use response::Raw;
 
@@ -187,24 +187,50 @@ impl Client {
         Ok(url)
     }
 
-    /// Sends with auth and version headers and reads the whole body.
+    /// Sends with auth and version headers and reads the whole body, up to [`MAX_BODY`].
     async fn send(&self, request: RequestBuilder) -> Result<Raw, ClientError> {
         let result = async {
-            let response = request
+            let mut response = request
                 .bearer_auth(self.api_key.expose_secret())
                 .header("Paddle-Version", PADDLE_VERSION)
                 .send()
                 .await?;
             let status = response.status();
+            let too_large = Err(ClientError::TooLarge {
+                status: status.as_u16(),
+            });
+            if response
+                .content_length()
+                .is_some_and(|n| n > MAX_BODY as u64)
+            {
+                return Ok(too_large);
+            }
             let headers = response.headers().clone();
-            let body = response.bytes().await?.to_vec();
-            Ok(Raw {
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                if body.len() + chunk.len() > MAX_BODY {
+                    return Ok(too_large);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(Ok(Raw {
                 status,
                 headers,
                 body,
-            })
+            }))
         }
         .await;
+        let result = match result {
+            Ok(Err(too_large)) => {
+                tracing::warn!(
+                    error = &too_large as &dyn std::error::Error,
+                    "Paddle call failed"
+                );
+                return Err(too_large);
+            }
+            Ok(Ok(raw)) => Ok(raw),
+            Err(e) => Err(e),
+        };
         result.map_err(|err: reqwest::Error| {
             // Drop the URL so no message built from this error can carry one.
             let err = err.without_url();

@@ -67,6 +67,37 @@ fn secs(retry_after: &Option<Duration>) -> String {
     retry_after.map_or_else(|| "?".to_owned(), |d| d.as_secs().to_string())
 }
 
+/// The most of a response body the client reads: far above any answer the API documents
+/// (a page of 200 entities), far below what would strain the process.
+pub const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// Why a body did not parse and where, without `serde_json`'s message: that quotes the
+/// value it met (`invalid type: string "…"`), and a value may be a credential, such as a
+/// portal link, which must not reach a log through an error's sources.
+#[derive(Debug, thiserror::Error)]
+#[error("{what} at line {line} column {column}")]
+pub struct JsonError {
+    what: &'static str,
+    line: usize,
+    column: usize,
+}
+
+impl From<serde_json::Error> for JsonError {
+    fn from(e: serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        Self {
+            what: match e.classify() {
+                Category::Io => "read error",
+                Category::Syntax => "not JSON",
+                Category::Data => "JSON not of the documented shape",
+                Category::Eof => "JSON cut short",
+            },
+            line: e.line(),
+            column: e.column(),
+        }
+    }
+}
+
 /// Why a call to Paddle failed.
 ///
 /// Messages never contain the API key, a request URL or a portal link.
@@ -112,9 +143,15 @@ pub enum ClientError {
         status: u16,
         /// `meta.request_id`, if it could be read.
         request_id: Option<String>,
-        /// What did not parse.
+        /// What did not parse, and where (never the text it quoted).
         #[source]
-        source: serde_json::Error,
+        source: JsonError,
+    },
+    /// A body larger than any the API documents ([`MAX_BODY`] bytes), not read further.
+    #[error("Paddle response over {MAX_BODY} bytes (HTTP {status})")]
+    TooLarge {
+        /// HTTP status.
+        status: u16,
     },
     /// A success status other than the one the endpoint documents.
     #[error(
@@ -140,7 +177,10 @@ impl ClientError {
             | Self::RateLimited { request_id, .. }
             | Self::Decode { request_id, .. }
             | Self::UnexpectedStatus { request_id, .. } => request_id.as_deref(),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidBaseUrl => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge { .. }
+            | Self::InvalidBaseUrl => None,
         }
     }
 

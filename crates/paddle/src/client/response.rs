@@ -78,7 +78,7 @@ impl Raw {
         ClientError::Decode {
             status: self.status.as_u16(),
             request_id: self.request_id(),
-            source,
+            source: source.into(),
         }
     }
 

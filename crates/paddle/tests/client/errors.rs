@@ -205,3 +205,77 @@ async fn a_200_where_201_is_documented_is_unexpected() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_decode_error_never_carries_the_value_it_met() {
+    // A link where an object belongs: serde_json's own message would quote it.
+    let link = "https://sandbox-customer-portal.paddle.com/cpl_01j7zbyqs3vah3aafp4jf62qaw?token=pga_secret";
+    let mut body = portal_body();
+    body["data"]["urls"] = json!(link);
+    let (base, _) = reply(StatusCode::CREATED, body).await;
+    let err = client(base, Duration::from_secs(5))
+        .create_portal_session(&ctm(), &[])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::Decode { status: 201, .. }),
+        "{err:?}"
+    );
+    let mut texts = vec![err.to_string(), format!("{err:?}")];
+    let mut source = std::error::Error::source(&err);
+    while let Some(e) = source {
+        texts.push(e.to_string());
+        source = e.source();
+    }
+    assert!(texts.len() > 2, "the cause is kept: {texts:?}");
+    for text in texts {
+        assert!(!text.contains("pga_secret"), "the link leaked: {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_cap_is_not_read_whole() {
+    let huge = "x".repeat(paddle::error::MAX_BODY);
+    let (base, _) = reply(StatusCode::OK, json!({"data": huge})).await;
+    let err = client(base, Duration::from_secs(5))
+        .get_customer(&ctm())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::TooLarge { status: 200 }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_cap_is_cut_off() {
+    use std::io::{Read, Write};
+    // No Content-Length to refuse early: the cap holds as the chunks come.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+    std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut request = [0u8; 4096];
+        let _ = conn.read(&mut request);
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        let chunk = vec![b' '; 1024 * 1024];
+        let mut sent = conn.write_all(head.as_bytes());
+        for _ in 0..(paddle::error::MAX_BODY / chunk.len() + 4) {
+            sent = sent
+                .and_then(|()| write!(conn, "{:x}\r\n", chunk.len()))
+                .and_then(|()| conn.write_all(&chunk))
+                .and_then(|()| conn.write_all(b"\r\n"));
+            if sent.is_err() {
+                break; // the client stopped reading
+            }
+        }
+    });
+    let err = client(base, Duration::from_secs(5))
+        .get_customer(&ctm())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::TooLarge { status: 200 }),
+        "{err:?}"
+    );
+}
