@@ -13,6 +13,8 @@ pub enum BillingView {
     Customer {
         subscriptions: Vec<SubscriptionView>,
     },
+    /// Several Paddle customers use the user's email: none is shown (`mirror::Bridge`).
+    SharedEmail,
     /// The mirror could not be read just now.
     Unavailable,
 }

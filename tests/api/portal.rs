@@ -4,6 +4,7 @@ use crate::common::accounts::{Browser, PASSWORD, log_in, sign_up, unique_email, 
 use crate::common::portal::{
     portal_calls, portal_link, portal_session, subscriber, wait_for_subscription,
 };
+use crate::common::webhooks::{T1, T2, customer_data, envelope, fresh_id};
 use crate::common::{backends, spawn_app_on};
 use paddock::server::db::audit;
 use serde_json::Value;
@@ -62,6 +63,41 @@ async fn no_customer_and_unverified_users_get_no_portal() {
         let (status, _) = portal_session(&mut other).await;
         assert_eq!(status, 403, "{backend:?}: unverified");
         assert_eq!(portal_calls(&app).await, before, "Paddle is not called");
+    }
+}
+
+#[tokio::test]
+async fn an_email_two_customers_share_gets_no_portal_and_is_told_why() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        // The owner's customer, then another whose email is the same address in capitals:
+        // a spelling Paddle may keep apart, which the bridge reads as the same address.
+        let email = unique_email();
+        let (mut owner, _, sub) = subscriber(&app, &email).await;
+        let mut lookalike = customer_data(&fresh_id("ctm"), &email.to_uppercase());
+        let event = envelope("customer.created", &fresh_id("evt"), T1, lookalike.clone());
+        assert_eq!(app.post_event(&event).await, 200);
+        let before = portal_calls(&app).await;
+        let (status, body) = portal_session(&mut owner).await;
+        assert_eq!(status, 409, "{backend:?}: {body}");
+        assert_eq!(body["error"], "shared_email", "{body}");
+        let (status, _) = portal_link(&mut owner, &sub, "cancel").await;
+        assert_eq!(status, 409, "{backend:?}: deep links too");
+        assert_eq!(portal_calls(&app).await, before, "Paddle is not called");
+        // The dashboard shows neither customer's subscriptions, and says why.
+        let html = owner.get("/dashboard").await.text().await.expect("html");
+        assert!(
+            html.contains("More than one Paddle customer uses"),
+            "{html}"
+        );
+        assert!(!html.contains("Manage subscription"), "{backend:?}");
+        assert!(!html.contains(&sub), "no subscription shown");
+        // Once the look-alike is archived in Paddle, the email leads to the owner's again.
+        lookalike["status"] = serde_json::json!("archived");
+        let event = envelope("customer.updated", &fresh_id("evt"), T2, lookalike);
+        assert_eq!(app.post_event(&event).await, 200);
+        let (status, body) = portal_session(&mut owner).await;
+        assert_eq!(status, 200, "{backend:?}: {body}");
     }
 }
 

@@ -23,7 +23,7 @@ async fn an_emulator_checkout_lands_in_the_mirror_within_a_second() {
         let started = Instant::now();
         let (customer, subs) = loop {
             let customer = mirror::customer_by_email(&app.db, email).await.expect("q");
-            if let Some(customer) = customer {
+            if let Some(customer) = customer.one() {
                 let subs = mirror::subscriptions_for(&app.db, &customer.id)
                     .await
                     .expect("q");

@@ -11,6 +11,9 @@ pub enum PortalError {
     Unverified,
     /// 404: no Paddle customer uses the account's email.
     NoCustomer,
+    /// 409: several mirrored customers use the account's email, and which is the user's
+    /// cannot be told, so none is used.
+    SharedEmail,
     /// 404: the subscription is not one of the user's.
     SubscriptionNotFound,
     /// 422: the subscription id does not have Paddle's shape.
@@ -41,6 +44,7 @@ impl PortalError {
             Self::NotAuthenticated => "not_authenticated",
             Self::Unverified => "unverified",
             Self::NoCustomer => "no_customer",
+            Self::SharedEmail => "shared_email",
             Self::SubscriptionNotFound => "subscription_not_found",
             Self::BadSubscriptionId => "bad_subscription_id",
             Self::BadRequest => "bad_request",
@@ -56,6 +60,7 @@ impl PortalError {
             "not_authenticated" => Self::NotAuthenticated,
             "unverified" => Self::Unverified,
             "no_customer" => Self::NoCustomer,
+            "shared_email" => Self::SharedEmail,
             "subscription_not_found" => Self::SubscriptionNotFound,
             "bad_subscription_id" => Self::BadSubscriptionId,
             "bad_request" => Self::BadRequest,
@@ -75,6 +80,9 @@ impl PortalError {
             Self::NoCustomer => {
                 "No Paddle customer: there is no subscription for your email yet.".into()
             }
+            Self::SharedEmail => "More than one Paddle customer uses your email, so Paddock \
+                                  cannot tell which is yours. Contact support."
+                .into(),
             Self::SubscriptionNotFound => "Subscription not found.".into(),
             Self::BadSubscriptionId => "Not a Paddle subscription id.".into(),
             Self::BadRequest => "Unknown action or missing field.".into(),
@@ -96,6 +104,7 @@ impl PortalError {
             Self::NotAuthenticated => NextStep::Link("Log in again", "/login?next=/dashboard"),
             Self::Unverified => NextStep::Link("See how", "/dashboard"),
             Self::NoCustomer => NextStep::Link("Subscribe first", "/dashboard#subscribe-title"),
+            Self::SharedEmail => NextStep::Link("Back to your dashboard", "/dashboard"),
             Self::SubscriptionNotFound | Self::BadSubscriptionId | Self::BadRequest => {
                 NextStep::Link("Reload your subscriptions", "/dashboard")
             }
@@ -120,6 +129,7 @@ mod tests {
             PortalError::NotAuthenticated,
             PortalError::Unverified,
             PortalError::NoCustomer,
+            PortalError::SharedEmail,
             PortalError::SubscriptionNotFound,
             PortalError::BadSubscriptionId,
             PortalError::BadRequest,

@@ -138,6 +138,13 @@ fn Billing(email: String, view: Option<BillingView>) -> impl IntoView {
             </div>
         }
         .into_any(),
+        Some(BillingView::SharedEmail) => view! {
+            <p role="alert">
+                "More than one Paddle customer uses " <strong>{email}</strong>
+                ", so Paddock cannot tell which one is yours and shows none. Contact support: once the other customer is archived or given another email, yours shows here."
+            </p>
+        }
+        .into_any(),
         Some(BillingView::Unavailable) | None => view! {
             <p role="alert">
                 "Your subscriptions cannot be shown right now. Reload the page in a moment."

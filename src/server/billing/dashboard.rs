@@ -9,18 +9,25 @@ use time::macros::format_description;
 
 use crate::app::billing::{BillingView, SubscriptionView};
 use crate::server::accounts::User;
-use crate::server::db::mirror::{self, SubscriptionRow};
+use crate::server::db::mirror::{self, Bridge, SubscriptionRow};
 use crate::server::paddle::settings::PaddleMode;
 use crate::server::state::AppState;
 
 /// The billing view of a verified user.
 pub async fn load(state: &AppState, user: &User) -> BillingView {
     let customer = match mirror::customer_by_email(&state.db, user.email.as_str()).await {
-        Ok(Some(customer)) => customer,
-        Ok(None) => {
+        Ok(Bridge::One(customer)) => customer,
+        Ok(Bridge::Nobody) => {
             return BillingView::NoCustomer {
                 checkout_url: checkout_url(state, user.email.as_str()),
             };
+        }
+        Ok(Bridge::Several) => {
+            tracing::warn!(
+                user_id = user.id,
+                "dashboard: several mirrored customers share the user's email; none is shown"
+            );
+            return BillingView::SharedEmail;
         }
         Err(e) => {
             tracing::error!(error = %e, "dashboard: reading the customers mirror failed");

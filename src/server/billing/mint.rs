@@ -8,6 +8,7 @@ use paddle::{ClientError, CustomerId, SubscriptionId};
 use super::{LinkAction, PortalError, PortalOrigin, Request};
 use crate::server::accounts::User;
 use crate::server::db::audit::{AuditRow, AuditWriter};
+use crate::server::db::mirror::Bridge;
 use crate::server::db::mirror::lookups::CustomerLookup;
 use crate::server::limits::{Limits, Rule};
 
@@ -49,10 +50,19 @@ pub async fn mint(
     let mut audit = Audit::new(user.id, request);
     let lookup = portal.lookups.submit(user.email.as_str().to_owned()).await;
     let (customer, subscriptions) = match lookup {
-        Ok(Some(found)) => found,
-        Ok(None) => {
+        Ok(Bridge::One(found)) => found,
+        Ok(Bridge::Nobody) => {
             return Err(audit
                 .fail(portal.audit, "no_customer", PortalError::NoCustomer)
+                .await);
+        }
+        Ok(Bridge::Several) => {
+            tracing::warn!(
+                user_id = user.id,
+                "portal: several mirrored customers share the user's email; none is used"
+            );
+            return Err(audit
+                .fail(portal.audit, "shared_email", PortalError::SharedEmail)
                 .await);
         }
         Err(e) => {
@@ -60,13 +70,14 @@ pub async fn mint(
             return Err(PortalError::Unavailable);
         }
     };
-    audit.row.customer_id = Some(customer.clone());
-    let Ok(customer_id) = CustomerId::parse(customer.clone()) else {
+    let Ok(customer_id) = CustomerId::parse(customer) else {
         tracing::error!("portal: malformed customer id in the mirror");
         return Err(audit
             .fail(portal.audit, "failed", PortalError::Unavailable)
             .await);
     };
+    // Stored only once it has Paddle's shape.
+    audit.row.customer_id = Some(customer_id.as_str().to_owned());
     let ids: Vec<SubscriptionId> = match request {
         Request::Session => subscriptions
             .into_iter()

@@ -22,6 +22,7 @@ pub fn status(error: &PortalError) -> StatusCode {
         PortalError::NotAuthenticated => StatusCode::UNAUTHORIZED,
         PortalError::Unverified => StatusCode::FORBIDDEN,
         PortalError::NoCustomer | PortalError::SubscriptionNotFound => StatusCode::NOT_FOUND,
+        PortalError::SharedEmail => StatusCode::CONFLICT,
         PortalError::BadSubscriptionId | PortalError::BadRequest => {
             StatusCode::UNPROCESSABLE_ENTITY
         }

@@ -106,44 +106,87 @@ pub struct SubscriptionRow {
     pub occurred_at_us: i64,
 }
 
-/// The customer whose (normalised) email is `email`; the most recently updated if several.
+/// Where a user's email leads in the mirror. Archived customers lead nowhere (archiving
+/// one is how a look-alike is set aside in Paddle, which does not delete customers).
+///
+/// Paddle matches a checkout to an existing customer by email, so two customers with one
+/// (normalised) email are spellings that normalise alike (`Kate@` and `kate@`, or Unicode
+/// that lower-cases alike) or stale rows. Which of them is the user's cannot be told, and
+/// picking one (say the newest) would hand the address's owner whichever customer
+/// someone last made with a look-alike spelling: so none is used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bridge<T> {
+    /// No customer uses the email.
+    Nobody,
+    /// Exactly one customer does.
+    One(T),
+    /// Several customers do.
+    Several,
+}
+
+impl<T> Bridge<T> {
+    /// The one customer, if there is exactly one.
+    pub fn one(self) -> Option<T> {
+        match self {
+            Self::One(found) => Some(found),
+            Self::Nobody | Self::Several => None,
+        }
+    }
+}
+
+/// The customer whose (normalised) email is `email`, if exactly one has it.
 pub async fn customer_by_email(
     db: &Database,
     email: &str,
-) -> Result<Option<CustomerRow>, sqlx::Error> {
+) -> Result<Bridge<CustomerRow>, sqlx::Error> {
     let sql = "SELECT id, email, name, status, updated_at, occurred_at_us FROM customers \
-               WHERE email = $1 ORDER BY updated_at DESC, id LIMIT 1";
+               WHERE email = $1 AND status <> 'archived' ORDER BY id LIMIT 2";
     let email = email::normalize(email);
-    on_pool!(db, |pool| {
+    let mut rows = on_pool!(db, |pool| {
         sqlx::query_as::<_, CustomerRow>(sql)
             .bind(&email)
-            .fetch_optional(pool)
+            .fetch_all(pool)
             .await
+    })?;
+    Ok(match rows.len() {
+        0 => Bridge::Nobody,
+        1 => Bridge::One(rows.remove(0)),
+        _ => Bridge::Several,
     })
 }
 
-/// For a portal mint, in one query: the customer whose email is `email` (as
-/// [`customer_by_email`] picks it) and the ids of its subscriptions, most recently
+/// A customer's id and its subscriptions' ids.
+pub type Owned = (String, Vec<String>);
+
+/// For a portal mint, in one query: the customer whose email is `email` (if exactly one
+/// has it, as [`customer_by_email`]) and the ids of its subscriptions, most recently
 /// created first.
 pub async fn customer_and_subscription_ids(
     db: &Database,
     email: &str,
-) -> Result<Option<(String, Vec<String>)>, sqlx::Error> {
+) -> Result<Bridge<Owned>, sqlx::Error> {
     let sql = "SELECT c.id, s.id FROM customers c \
                LEFT JOIN subscriptions s ON s.customer_id = c.id \
-               WHERE c.id = (SELECT id FROM customers WHERE email = $1 \
-                             ORDER BY updated_at DESC, id LIMIT 1) \
-               ORDER BY s.created_at DESC, s.id DESC";
+               WHERE c.email = $1 AND c.status <> 'archived' \
+               ORDER BY c.id, s.created_at DESC, s.id DESC";
     let email = email::normalize(email);
     let rows: Vec<(String, Option<String>)> = on_pool!(db, |pool| {
         sqlx::query_as(sql).bind(&email).fetch_all(pool).await
     })?;
-    let Some((customer, _)) = rows.first() else {
-        return Ok(None);
-    };
-    let customer = customer.clone();
-    let ids = rows.into_iter().filter_map(|(_, sub)| sub).collect();
-    Ok(Some((customer, ids)))
+    Ok(bridge(rows))
+}
+
+/// Rows of (customer, subscription) for one email, grouped by customer.
+pub(crate) fn bridge(rows: impl IntoIterator<Item = (String, Option<String>)>) -> Bridge<Owned> {
+    let mut found: Option<Owned> = None;
+    for (customer, subscription) in rows {
+        match &mut found {
+            None => found = Some((customer, subscription.into_iter().collect())),
+            Some((one, _)) if *one != customer => return Bridge::Several,
+            Some((_, subscriptions)) => subscriptions.extend(subscription),
+        }
+    }
+    found.map_or(Bridge::Nobody, Bridge::One)
 }
 
 /// The customer with Paddle id `id`.
