@@ -106,6 +106,34 @@ async fn the_session_cookie_is_http_only_lax_and_site_wide() {
 }
 
 #[tokio::test]
+async fn on_https_the_session_cookie_is_host_only_and_secure() {
+    let app = crate::common::spawn_app_with(
+        crate::common::Backend::Sqlite,
+        &[("PUBLIC_URL", "https://billing.example.test")],
+    )
+    .await;
+    assert_eq!(app.origin, "https://billing.example.test");
+    let email = unique_email();
+    sign_up(&app, &email).await;
+    let res = Browser::new(&app)
+        .post(
+            "/api/auth/login",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(cookie.starts_with("__Host-paddock_session="), "{cookie}");
+    for part in ["Secure", "Path=/", "HttpOnly"] {
+        assert!(cookie.contains(part), "{part} in {cookie}");
+    }
+    assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
+}
+
+#[tokio::test]
 async fn after_log_out_the_old_cookie_no_longer_reaches_the_dashboard() {
     for backend in backends() {
         let app = spawn_app_on(backend).await;

@@ -18,8 +18,12 @@ mod loads;
 
 use loads::SessionLoader;
 
-/// Name of the session cookie.
+/// Name of the session cookie on plain http (local runs).
 pub const COOKIE: &str = "paddock_session";
+/// Name of the session cookie on https: browsers take a `__Host-` cookie only with
+/// `Secure`, `Path=/` and no `Domain`, so a sibling subdomain or a plain-http response
+/// cannot set (plant) one.
+pub const SECURE_COOKIE: &str = "__Host-paddock_session";
 
 /// How often expired sessions are deleted.
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -198,7 +202,7 @@ pub async fn start(db: &Database) -> Result<(), sqlx::Error> {
 /// inactivity expiry (`SESSION_INACTIVITY_DAYS`); `secure` when the app is on https.
 pub fn layer(db: &Database, inactivity_days: i64, secure: bool) -> SessionManagerLayer<Store> {
     SessionManagerLayer::new(Store::new(db))
-        .with_name(COOKIE)
+        .with_name(if secure { SECURE_COOKIE } else { COOKIE })
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
