@@ -258,3 +258,42 @@ async fn a_reset_refused_while_the_hasher_is_busy_leaves_its_link_usable() {
     let again = reset_password(&accounts, &token, "yet another password".into()).await;
     assert!(matches!(again, Err(Failure::Refused(_))), "{again:?}");
 }
+
+#[tokio::test]
+async fn a_reset_that_fails_on_the_way_leaves_its_link_usable_and_the_password_unchanged() {
+    let app = spawn_app().await;
+    let email = unique_email();
+    verified_user(&app, &email).await;
+    let mut b = Browser::new(&app);
+    let res = b
+        .post("/api/auth/forgot-password", &[("email", &email)])
+        .await;
+    assert_eq!(res.status(), 200);
+    let token = token_of(&mailed_link(&app, &email, "/reset-password").await);
+    // The database refuses the new hash, after the link has been used in the same reset.
+    let pool = match &app.db {
+        Database::Sqlite(pool) => pool.clone(),
+        Database::Postgres(_) => unreachable!("SQLite app"),
+    };
+    sqlx::query(
+        "CREATE TRIGGER refuse_hash BEFORE UPDATE OF password_hash ON users \
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+    )
+    .execute(&pool)
+    .await
+    .expect("trigger");
+    let form = [
+        ("token", token.as_str()),
+        ("password", "a brand new password"),
+    ];
+    let res = b.post("/api/auth/reset-password", &form).await;
+    assert_eq!(res.status(), 500, "the failure is ours");
+    sqlx::query("DROP TRIGGER refuse_hash")
+        .execute(&pool)
+        .await
+        .expect("drop");
+    log_in(&app, &email, PASSWORD).await;
+    let res = b.post("/api/auth/reset-password", &form).await;
+    assert_eq!(res.status(), 200, "the link still works");
+    log_in(&app, &email, "a brand new password").await;
+}

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::api::auth::AuthError;
 use crate::server::db::tokens::Purpose;
-use crate::server::db::{tokens as token_rows, users};
+use crate::server::db::{password_resets, tokens as token_rows, users};
 
 /// Mails a reset link when the address has an account; the answer and its timing are
 /// the same either way (the lookup and mail run in the background). The mail limits
@@ -58,16 +58,18 @@ pub async fn reset_password(accounts: &Backend, token: &str, password: String) -
     }
     let admission = accounts.hasher.admit()?;
     let password_hash = accounts.hasher.hash(admission, password).await?;
-    // One statement: of two requests with the link, one uses it.
-    let user_id = token_rows::consume(&accounts.db, &hash, Purpose::ResetPassword, now())
-        .await?
-        .map_err(refused_token)?;
-    users::set_password_hash(&accounts.db, user_id, &password_hash).await?;
-    token_rows::retire_all(&accounts.db, user_id, Purpose::ResetPassword, now()).await?;
-    // The link reached the inbox, which proves the address too; the password is now the
-    // mailbox owner's own, so the verification links can go.
-    users::mark_verified(&accounts.db, user_id, now(), unverified_cutoff()).await?;
-    token_rows::retire_all(&accounts.db, user_id, Purpose::VerifyEmail, now()).await?;
+    // One transaction: of two requests with the link, one uses it, and a failure on the
+    // way leaves the link usable and the old password in place.
+    let now = now();
+    let user_id = password_resets::reset_password(
+        &accounts.db,
+        &hash,
+        &password_hash,
+        now,
+        unverified_cutoff(),
+    )
+    .await?
+    .map_err(refused_token)?;
     tracing::info!(user_id, "password reset");
     Ok(())
 }

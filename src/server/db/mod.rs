@@ -21,6 +21,7 @@ pub mod events;
 pub mod jobs;
 pub mod limit_counts;
 pub mod mirror;
+pub mod password_resets;
 pub mod refusals;
 mod serve_lock;
 pub mod snapshot;

@@ -170,16 +170,3 @@ pub async fn delete_expired_unverified(
             .map(|r| r.rows_affected())
     })
 }
-
-pub async fn set_password_hash(db: &Database, id: i64, hash: &str) -> Result<(), sqlx::Error> {
-    let sql = "UPDATE users SET password_hash = $2 WHERE id = $1";
-    on_pool!(db, |pool| {
-        sqlx::query(sql)
-            .bind(id)
-            .bind(hash)
-            .execute(pool)
-            .await
-            .map(drop)
-    })?;
-    Ok(())
-}
