@@ -124,12 +124,26 @@ impl AppProcess {
                     .push(line);
             }
         });
-        let app = Self { child, lines };
+        let mut app = Self { child, lines };
         let started = Instant::now();
         while !app.saw("Paddock is running") {
+            // Its log says why, if it stopped or hangs (its errors go to this stderr).
+            let log = || {
+                app.lines
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .join("\n")
+            };
+            if let Ok(Some(status)) = app.child.try_wait() {
+                panic!(
+                    "paddock exited ({status}) before it served; its log:\n{}",
+                    log()
+                );
+            }
             assert!(
                 started.elapsed() < Duration::from_secs(30),
-                "paddock did not start"
+                "paddock did not start; its log:\n{}",
+                log()
             );
             std::thread::sleep(Duration::from_millis(20));
         }
