@@ -83,21 +83,27 @@ async fn a_session_left_by_an_account_that_is_gone_is_not_kept_at_the_next_log_i
     }
 }
 
-#[tokio::test]
-async fn the_session_cookie_is_http_only_lax_and_site_wide() {
-    let app = crate::common::spawn_app().await;
+/// The `Set-Cookie` of a new account's log-in.
+async fn session_cookie_at_log_in(app: &crate::common::TestApp) -> String {
     let email = unique_email();
-    sign_up(&app, &email).await;
-    let res = Browser::new(&app)
+    sign_up(app, &email).await;
+    let res = Browser::new(app)
         .post(
             "/api/auth/login",
             &[("email", &email), ("password", PASSWORD)],
         )
         .await;
-    let cookie = res.headers()["set-cookie"]
+    assert_eq!(res.status(), 200);
+    res.headers()["set-cookie"]
         .to_str()
         .expect("ascii")
-        .to_owned();
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_lax_and_site_wide() {
+    let app = crate::common::spawn_app().await;
+    let cookie = session_cookie_at_log_in(&app).await;
     assert!(cookie.starts_with("paddock_session="), "{cookie}");
     for part in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=1209600"] {
         assert!(cookie.contains(part), "{part} in {cookie}");
@@ -113,19 +119,7 @@ async fn on_https_the_session_cookie_is_host_only_and_secure() {
     )
     .await;
     assert_eq!(app.origin, "https://billing.example.test");
-    let email = unique_email();
-    sign_up(&app, &email).await;
-    let res = Browser::new(&app)
-        .post(
-            "/api/auth/login",
-            &[("email", &email), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    let cookie = res.headers()["set-cookie"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
+    let cookie = session_cookie_at_log_in(&app).await;
     assert!(cookie.starts_with("__Host-paddock_session="), "{cookie}");
     for part in ["Secure", "Path=/", "HttpOnly"] {
         assert!(cookie.contains(part), "{part} in {cookie}");

@@ -1,7 +1,7 @@
 //! Mailed links (verification, password reset), abuse limits and cross-site refusal.
 use crate::common::accounts::{
-    Browser, PASSWORD, log_in, mailed_link, outbox_link, sign_up, token_of, unique_email,
-    verified_user,
+    Browser, PASSWORD, log_in, mailed_link, outbox_link, reset_token, sign_up, token_of,
+    unique_email, verified_user,
 };
 use crate::common::{backends, spawn_app, spawn_app_on};
 use paddock::server::db::Database;
@@ -218,30 +218,14 @@ async fn cross_origin_posts_are_refused() {
 
 #[tokio::test]
 async fn a_reset_refused_while_the_hasher_is_busy_leaves_its_link_usable() {
-    use paddock::server::accounts::config::AccountSettings;
     use paddock::server::accounts::{Backend, Failure, reset_password};
     let app = spawn_app().await;
     let email = unique_email();
     verified_user(&app, &email).await;
-    let mut b = Browser::new(&app);
-    let res = b
-        .post("/api/auth/forgot-password", &[("email", &email)])
-        .await;
-    assert_eq!(res.status(), 200);
-    let token = token_of(&mailed_link(&app, &email, "/reset-password").await);
+    let token = reset_token(&app, &email).await;
     // The accounts logic on the app's database, every place in its password hasher taken.
-    let settings = AccountSettings {
-        smtp_url: None,
-        outbox_dir: app.outbox.clone(),
-        mail_from: "Paddock <no-reply@localhost>".into(),
-        session_inactivity_days: 14,
-        login_failures_per_window: 10,
-        login_failure_window_secs: 900,
-        signups_per_hour: 30,
-        mails_per_address_per_hour: 5,
-        portal_mints_per_minute: 10,
-        trust_forwarded_for: false,
-    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = crate::common::settings(dir.path(), &app.database_url, &[]).accounts;
     let limits = paddock::server::limits::in_memory();
     let accounts = Backend::new(app.db.clone(), settings, app.origin.clone(), limits);
     let taken: Vec<_> = std::iter::from_fn(|| accounts.hasher.admit().ok()).collect();
@@ -264,12 +248,8 @@ async fn a_reset_that_fails_on_the_way_leaves_its_link_usable_and_the_password_u
     let app = spawn_app().await;
     let email = unique_email();
     verified_user(&app, &email).await;
+    let token = reset_token(&app, &email).await;
     let mut b = Browser::new(&app);
-    let res = b
-        .post("/api/auth/forgot-password", &[("email", &email)])
-        .await;
-    assert_eq!(res.status(), 200);
-    let token = token_of(&mailed_link(&app, &email, "/reset-password").await);
     // The database refuses the new hash, after the link has been used in the same reset.
     let pool = match &app.db {
         Database::Sqlite(pool) => pool.clone(),

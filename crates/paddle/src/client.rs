@@ -189,59 +189,53 @@ impl Client {
 
     /// Sends with auth and version headers and reads the whole body, up to [`MAX_BODY`].
     async fn send(&self, request: RequestBuilder) -> Result<Raw, ClientError> {
-        let result = async {
-            let mut response = request
-                .bearer_auth(self.api_key.expose_secret())
-                .header("Paddle-Version", PADDLE_VERSION)
-                .send()
-                .await?;
-            let status = response.status();
-            let too_large = Err(ClientError::TooLarge {
-                status: status.as_u16(),
-            });
-            if response
-                .content_length()
-                .is_some_and(|n| n > MAX_BODY as u64)
-            {
-                return Ok(too_large);
-            }
-            let headers = response.headers().clone();
-            let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await? {
-                if body.len() + chunk.len() > MAX_BODY {
-                    return Ok(too_large);
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(Ok(Raw {
-                status,
-                headers,
-                body,
-            }))
+        let result = self.read(request).await;
+        if let Err(err) = &result {
+            tracing::warn!(error = err as &dyn std::error::Error, "Paddle call failed");
         }
-        .await;
-        let result = match result {
-            Ok(Err(too_large)) => {
-                tracing::warn!(
-                    error = &too_large as &dyn std::error::Error,
-                    "Paddle call failed"
-                );
-                return Err(too_large);
-            }
-            Ok(Ok(raw)) => Ok(raw),
-            Err(e) => Err(e),
+        result
+    }
+
+    async fn read(&self, request: RequestBuilder) -> Result<Raw, ClientError> {
+        let mut response = request
+            .bearer_auth(self.api_key.expose_secret())
+            .header("Paddle-Version", PADDLE_VERSION)
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = response.status();
+        let too_large = || ClientError::TooLarge {
+            status: status.as_u16(),
         };
-        result.map_err(|err: reqwest::Error| {
-            // Drop the URL so no message built from this error can carry one.
-            let err = err.without_url();
-            let err = if err.is_timeout() {
-                ClientError::Timeout(err)
-            } else {
-                ClientError::Transport(err)
-            };
-            tracing::warn!(error = &err as &dyn std::error::Error, "Paddle call failed");
-            err
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_BODY as u64)
+        {
+            return Err(too_large());
+        }
+        let headers = response.headers().clone();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Raw {
+            status,
+            headers,
+            body,
         })
+    }
+}
+
+/// A failed exchange, without its URL, so no message built from the error can carry one.
+fn transport(err: reqwest::Error) -> ClientError {
+    let err = err.without_url();
+    if err.is_timeout() {
+        ClientError::Timeout(err)
+    } else {
+        ClientError::Transport(err)
     }
 }
 

@@ -2,7 +2,8 @@
 //! address verified, the account's other links retired. All or nothing: a failure on the
 //! way leaves the link usable and the password as it was.
 
-use super::tokens::{Purpose, Unusable, peek};
+use super::tokens::{CONSUME, Purpose, Unusable, why_unusable};
+use super::users::LIVE;
 use super::{Database, on_pool};
 
 /// Uses the reset link whose token hashes to `token_hash` and sets `password_hash` on its
@@ -16,19 +17,17 @@ pub async fn reset_password(
     now: i64,
     unverified_cutoff: i64,
 ) -> Result<Result<i64, Unusable>, sqlx::Error> {
-    let consume = "UPDATE email_tokens SET used_at = $3 \
-                   WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL \
-                   AND expires_at > $3 RETURNING user_id";
     // The link reached the inbox, which proves the address too; the password is now the
     // mailbox owner's own, so the verification links go with the other reset links.
-    let set = "UPDATE users SET password_hash = $3, \
-               email_verified_at = COALESCE(email_verified_at, $4) \
-               WHERE id = $1 AND (email_verified_at IS NOT NULL OR created_at > $2)";
+    let set = format!(
+        "UPDATE users SET password_hash = $3, \
+         email_verified_at = COALESCE(email_verified_at, $4) WHERE id = $1 AND {LIVE}"
+    );
     let retire = "UPDATE email_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL";
     let purpose = Purpose::ResetPassword.as_str();
     let done: Option<Result<i64, Unusable>> = on_pool!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let user: Option<i64> = sqlx::query_scalar(consume)
+        let user: Option<i64> = sqlx::query_scalar(CONSUME)
             .bind(token_hash)
             .bind(purpose)
             .bind(now)
@@ -37,7 +36,7 @@ pub async fn reset_password(
         match user {
             None => None,
             Some(user_id) => {
-                let set = sqlx::query(set)
+                let set = sqlx::query(&set)
                     .bind(user_id)
                     .bind(unverified_cutoff)
                     .bind(password_hash)
@@ -61,9 +60,12 @@ pub async fn reset_password(
     });
     match done {
         Some(done) => Ok(done),
-        None => Ok(Err(peek(db, token_hash, Purpose::ResetPassword, now)
-            .await?
-            .err()
-            .unwrap_or(Unusable::Used))),
+        None => Ok(Err(why_unusable(
+            db,
+            token_hash,
+            Purpose::ResetPassword,
+            now,
+        )
+        .await?)),
     }
 }

@@ -50,6 +50,12 @@ pub async fn insert(
     Ok(())
 }
 
+/// Uses token `$1` of purpose `$2` at `$3` if it is usable then, returning its user: one
+/// statement, so that two requests cannot both use it.
+pub(super) const CONSUME: &str = "UPDATE email_tokens SET used_at = $3 \
+    WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
+    RETURNING user_id";
+
 /// Marks the token used and returns its user, in one statement so that two requests
 /// cannot both use it; otherwise says why it is unusable.
 pub async fn consume(
@@ -58,11 +64,8 @@ pub async fn consume(
     purpose: Purpose,
     now: i64,
 ) -> Result<Result<i64, Unusable>, sqlx::Error> {
-    let sql = "UPDATE email_tokens SET used_at = $3 \
-               WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
-               RETURNING user_id";
     let used = on_pool!(db, |pool| {
-        sqlx::query_scalar::<_, i64>(sql)
+        sqlx::query_scalar::<_, i64>(CONSUME)
             .bind(token_hash)
             .bind(purpose.as_str())
             .bind(now)
@@ -71,11 +74,21 @@ pub async fn consume(
     })?;
     match used {
         Some(user_id) => Ok(Ok(user_id)),
-        None => Ok(Err(peek(db, token_hash, purpose, now)
-            .await?
-            .err()
-            .unwrap_or(Unusable::Used))),
+        None => Ok(Err(why_unusable(db, token_hash, purpose, now).await?)),
     }
+}
+
+/// Why a token that [`CONSUME`] did not use is unusable (`Used` if it became usable since).
+pub(super) async fn why_unusable(
+    db: &Database,
+    token_hash: &str,
+    purpose: Purpose,
+    now: i64,
+) -> Result<Unusable, sqlx::Error> {
+    Ok(peek(db, token_hash, purpose, now)
+        .await?
+        .err()
+        .unwrap_or(Unusable::Used))
 }
 
 /// The token's user if the token could be used now, without using it (the verification

@@ -66,7 +66,7 @@ pub async fn insert(
 
 const SELECT: &str = "SELECT id, email, password_hash, email_verified_at FROM users";
 /// Verified, or unverified but younger than the cutoff (`$2`).
-const LIVE: &str = "(email_verified_at IS NOT NULL OR created_at > $2)";
+pub(super) const LIVE: &str = "(email_verified_at IS NOT NULL OR created_at > $2)";
 
 /// The live account with this (normalised) email.
 pub async fn by_email(

@@ -132,19 +132,24 @@ pub async fn verify(b: &mut Browser<'_>, email: &str, password: &str) -> reqwest
     .await
 }
 
-/// Asks for a reset link for `email` and sets `password` with it.
-pub async fn reset(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
-    let mut b = Browser::new(app);
-    let res = b
+/// Asks for a reset link for `email`; the token it carries.
+pub async fn reset_token(app: &TestApp, email: &str) -> String {
+    let res = Browser::new(app)
         .post("/api/auth/forgot-password", &[("email", email)])
         .await;
     assert_eq!(res.status(), 200, "forgot-password");
-    let token = token_of(&mailed_link(app, email, "/reset-password").await);
-    b.post(
-        "/api/auth/reset-password",
-        &[("token", &token), ("password", password)],
-    )
-    .await
+    token_of(&mailed_link(app, email, "/reset-password").await)
+}
+
+/// Asks for a reset link for `email` and sets `password` with it.
+pub async fn reset(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    let token = reset_token(app, email).await;
+    Browser::new(app)
+        .post(
+            "/api/auth/reset-password",
+            &[("token", &token), ("password", password)],
+        )
+        .await
 }
 
 /// Ages the account of `email` by `secs` (as if it had signed up that much earlier).
