@@ -30,9 +30,12 @@ async function customerWithCheckout(page: Page) {
   await expect(page.getByLabel("Email")).toHaveValue(email);
   await page.getByRole("button", { name: "Subscribe" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
-  await reloadUntil(page, () =>
-    expect(page.getByRole("button", { name: "Manage subscription" })).toBeVisible({ timeout: 500 }),
-  );
+  // The customer and its subscription reach the mirror by separate webhooks: wait for the
+  // subscription's row, not only for the customer's button.
+  await reloadUntil(page, async () => {
+    await expect(page.getByRole("button", { name: "Manage subscription" })).toBeVisible({ timeout: 500 });
+    await expect(page.locator("li.subscription").first()).toBeVisible({ timeout: 500 });
+  });
   return email;
 }
 
