@@ -2,7 +2,7 @@
 // baseline. Node built-ins only; loopback only; bounded in count and time.
 //
 //   node bench/webhooks.mjs            (bench/run.sh webhooks builds what is missing first)
-//   BENCH_EVENTS=2000 BENCH_CONCURRENCY=16 BENCH_POSTGRES_URL=postgres://… node bench/webhooks.mjs
+//   BENCH_EVENTS=3000 BENCH_ROUNDS=3 BENCH_CONCURRENCY=16 BENCH_POSTGRES_URL=postgres://… node bench/webhooks.mjs
 //
 // Each backend is measured by a fresh Node process of its own (`node bench/webhooks.mjs
 // sqlite|postgres`), so that both start from the same client: run in one process, the
@@ -14,7 +14,9 @@ import os from 'node:os';
 
 import { API_KEY, agent, clients, fmt, load, merge, postgresPids, request, startServer, timed } from './lib.mjs';
 
-const N = Math.min(Number(process.env.BENCH_EVENTS ?? 2000), 20000);
+const N = Math.min(Number(process.env.BENCH_EVENTS ?? 3000), 20000);
+// Alternations of the two phases (BENCH_ROUNDS); the figures are over all of them.
+const ROUNDS = Math.max(1, Math.min(Number(process.env.BENCH_ROUNDS ?? 3), 10));
 const C = clients(16);
 const SECRET = `pdl_ntfset_${randomBytes(13).toString('hex')}_${randomBytes(16).toString('hex')}`;
 
@@ -76,16 +78,22 @@ async function bench(name, databaseUrl) {
     // stretch of a noisy machine than the other.
     await load(10_000, health);
     await load(WARM, hook(N));
-    const half = Math.floor(N / 2);
-    const h1 = await timed(half, health, 200, pids);
-    const w1 = await timed(half, hook(0), 200, pids);
-    const h2 = await timed(N - half, health, 200, pids);
-    const w2 = await timed(N - half, hook(half), 200, pids);
-    const healthAll = merge(h1, h2);
-    const hooks = merge(w1, w2);
+    // Rounds of a /healthz phase then a webhook phase: each round's ratio is printed, so
+    // one run shows how much this machine drifted while it ran.
+    const per = Math.floor(N / ROUNDS);
+    const rounds = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const count = r === ROUNDS - 1 ? N - per * r : per;
+      const h = await timed(count, health, 200, pids);
+      const w = await timed(count, hook(per * r), 200, pids);
+      rounds.push({ h, w });
+    }
+    const healthAll = rounds.map((x) => x.h).reduce(merge);
+    const hooks = rounds.map((x) => x.w).reduce(merge);
+    const each = rounds.map(({ h, w }) => (w.perSec / h.perSec).toFixed(3)).join(', ');
     console.log(`${name.padEnd(8)} healthz   ${fmt(healthAll)}`);
     console.log(`${name.padEnd(8)} webhooks  ${fmt(hooks)}`);
-    console.log(`${name.padEnd(8)} ratio webhooks/healthz: ${(hooks.perSec / healthAll.perSec).toFixed(3)}`);
+    console.log(`${name.padEnd(8)} ratio webhooks/healthz: ${(hooks.perSec / healthAll.perSec).toFixed(3)} (rounds: ${each})`);
     const db = databaseUrl ? ' + Postgres' : '';
     console.log(`${name.padEnd(8)} server CPU per request (app${db}): healthz ${healthAll.cpuUs.toFixed(0)} µs, webhook ${hooks.cpuUs.toFixed(0)} µs`);
     console.log(`${name.padEnd(8)} client CPU per request (this Node process): healthz ${healthAll.clientUs.toFixed(0)} µs, webhook ${hooks.clientUs.toFixed(0)} µs`);
@@ -115,7 +123,7 @@ if (backend === 'sqlite') {
   const pg = scratchPostgres(pgAdmin);
   try { bad = await bench('postgres', pg.url); } finally { pg.drop(); }
 } else if (backend === undefined) {
-  console.log(`paddock release build, loopback, ${N} requests per phase, ${C} concurrent clients, RUST_LOG=warn, ${os.cpus().length} CPUs, one client process per backend`);
+  console.log(`paddock release build, loopback, ${N} requests per path in ${ROUNDS} alternating rounds, ${C} concurrent clients, RUST_LOG=warn, ${os.cpus().length} CPUs, one client process per backend`);
   const self = new URL(import.meta.url).pathname;
   const run = (name) => spawnSync(process.execPath, [self, name], { stdio: 'inherit' }).status === 0 ? 0 : 1;
   bad = run('sqlite');

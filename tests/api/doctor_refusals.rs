@@ -1,11 +1,13 @@
-//! `paddock doctor` on webhook deliveries refused at signature verification: counted in
-//! memory, written at most once per reason and flush (and at shutdown), named with the
-//! fix until a verified delivery arrives.
+//! `paddock doctor` on webhook deliveries refused at signature verification, or signed
+//! but unreadable: counted in memory, written at most once per reason and flush (and at
+//! shutdown), named with the fix until a verified delivery arrives.
 use std::time::Duration;
 
 use crate::common::doctor::run_paddock;
 use crate::common::standalone::{Standalone, pairs, spawn_process};
-use crate::common::webhooks::{bytes, customer_data, envelope, fresh_id};
+use crate::common::webhooks::{
+    bytes, customer_data, envelope, event_count, fresh_id, subscription_data,
+};
 use crate::common::{Backend, backends, fresh_database, secret, spawn_app, spawn_app_on};
 use paddock::server::db::refusals;
 
@@ -80,6 +82,35 @@ async fn a_forged_delivery_fails_naming_the_wrong_secret_until_a_verified_one_ar
             &["2 deliveries", "get through now"],
         );
     }
+}
+
+#[tokio::test]
+async fn a_signed_event_that_cannot_be_read_is_counted_and_fails_naming_the_upgrade() {
+    let app = spawn_app().await;
+    app.mirrored_checkout().await;
+    let stored = event_count(&app.db).await;
+    // A status Paddle might add later: signed with the right secret, but this version
+    // cannot read it, so it is refused (Paddle retries it) and the doctor must say so.
+    let data = subscription_data(&fresh_id("sub"), &fresh_id("ctm"), "frozen");
+    let event = envelope("subscription.updated", &fresh_id("evt"), AT, data);
+    assert_eq!(app.post_event(&event).await, 400);
+    app.wait_for_refusals("unreadable", 1).await;
+    assert_eq!(event_count(&app.db).await, stored, "nothing stored");
+
+    let run = app.doctor(&[]).await;
+
+    run.assert_failed();
+    run.says(
+        "webhook refusals",
+        "FAIL",
+        &[
+            "1 delivery refused in the last 24 h",
+            "1 signed but unreadable",
+            "none verified since",
+            "upgrade Paddock, then run `paddock reconcile`",
+        ],
+    );
+    assert_eq!(run.stdout.matches("FAIL").count(), 1, "{}", run.stdout);
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
-//! How many deliveries were refused at signature verification in the last 24 h, why,
-//! and whether a verified webhook arrived since (`webhook_refusals`, written by every
-//! app process, see `webhooks::refusals`).
+//! How many deliveries were refused in the last 24 h (at signature verification, or
+//! signed but unreadable), why, and whether a verified webhook arrived since
+//! (`webhook_refusals`, written by every app process, see `webhooks::refusals`).
 
 use super::webhooks::DAY;
 use super::{Line, ago, count};
@@ -58,6 +58,13 @@ fn explain(reason: &str, tolerance: u64) -> (String, String) {
              header (or these requests are not from Paddle)"
                 .to_owned(),
         ),
+        Some(Reason::Unreadable) => (
+            "signed but unreadable",
+            "Paddle sent events this version of Paddock cannot read (the app's log says where, \
+             on its \"not a Paddle event we can read\" lines); Paddle retries each for up to \
+             3 days: upgrade Paddock, then run `paddock reconcile` for what the mirror missed"
+                .to_owned(),
+        ),
         None => (reason, "see the app's log".to_owned()),
     };
     (label.to_owned(), fix)
@@ -93,12 +100,21 @@ fn judge_refusals(
         .iter()
         .map(|(label, fix)| format!("{label}: {fix}"))
         .collect();
+    // Verified deliveries since show that the secret and the clock work; they do not
+    // bring back the changes of events that could not be read.
+    let unreadable = rows
+        .iter()
+        .any(|r| r.count > 0 && Reason::parse(&r.reason) == Some(Reason::Unreadable));
+    let since = if unreadable {
+        "but the mirror may lack the changes of the unreadable ones"
+    } else {
+        "so deliveries get through now"
+    };
     match last_verified {
         Some(verified) if verified > latest => Line::warn(
             REFUSALS,
             format!(
-                "{found}; verified webhooks arrived since (the latest {} ago), so deliveries \
-                 get through now",
+                "{found}; verified webhooks arrived since (the latest {} ago), {since}",
                 ago(now, verified)
             ),
         )
@@ -160,5 +176,26 @@ mod tests {
         assert_eq!(line.status, Status::Warn, "{line}");
         assert!(line.to_string().contains("get through now"), "{line}");
         assert_eq!(judge_refusals(&[], 1000, None, 5).status, Status::Pass);
+    }
+
+    #[test]
+    fn unreadable_events_name_the_upgrade_and_reconcile_even_after_verified_ones() {
+        let rows = [refused("unreadable", 3, 900)];
+        let line = judge_refusals(&rows, 1000, Some(800), 5);
+        assert_eq!(line.status, Status::Fail, "{line}");
+        let text = line.to_string();
+        for needle in [
+            "3 deliveries refused",
+            "3 signed but unreadable",
+            "upgrade Paddock",
+            "paddock reconcile",
+        ] {
+            assert!(text.contains(needle), "{needle}: {text}");
+        }
+        let line = judge_refusals(&rows, 1000, Some(990), 5);
+        assert_eq!(line.status, Status::Warn, "{line}");
+        let text = line.to_string();
+        assert!(text.contains("the mirror may lack"), "{text}");
+        assert!(!text.contains("get through now"), "{text}");
     }
 }

@@ -1,10 +1,12 @@
-//! Deliveries refused at signature verification, kept where `paddock doctor` (another
-//! process) can read them, without letting forged requests write to the database.
+//! Deliveries refused at signature verification, or signed but not readable as an event,
+//! kept where `paddock doctor` (another process) can read them, without letting forged
+//! requests write to the database.
 //!
 //! A refusal only bumps an in-memory counter of its reason. A task of each process adds
 //! the counts to `webhook_refusals` every few seconds (and once more at shutdown) with
 //! one upsert per reason that was seen: however many requests are forged, they cost at
-//! most four writes per flush. Nothing of the request (body, signature, address) is kept.
+//! most four writes per flush (a fifth, `unreadable`, needs a valid signature). Nothing of
+//! the request (body, signature, address) is kept.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -32,14 +34,19 @@ pub enum Reason {
     Future,
     /// No or an unreadable `Paddle-Signature` header.
     Malformed,
+    /// Signed with a configured secret, but not an event this version can read (a field
+    /// or value newer than its Paddle SDK, say): the mirror misses that change while
+    /// Paddle retries it.
+    Unreadable,
 }
 
 impl Reason {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::WrongSecret,
         Self::Stale,
         Self::Future,
         Self::Malformed,
+        Self::Unreadable,
     ];
 
     /// The name in `webhook_refusals.reason`.
@@ -49,6 +56,7 @@ impl Reason {
             Self::Stale => "stale",
             Self::Future => "future",
             Self::Malformed => "malformed",
+            Self::Unreadable => "unreadable",
         }
     }
 
@@ -75,9 +83,9 @@ impl Reason {
 /// This process's refusals since the last flush, per reason.
 #[derive(Debug, Default)]
 pub struct Refusals {
-    counts: [AtomicU64; 4],
+    counts: [AtomicU64; Reason::ALL.len()],
     /// Unix seconds of the latest refusal of each reason.
-    last_at: [AtomicI64; 4],
+    last_at: [AtomicI64; Reason::ALL.len()],
 }
 
 impl Refusals {

@@ -1,5 +1,6 @@
-//! The handler: verify, decode, store and apply, answer. Refusals never touch the
-//! database: they bump an in-memory counter of their reason (see `refusals`).
+//! The handler: verify, decode, store and apply, answer. Refusals (a bad signature, or a
+//! signed body that is not an event this version can read) never touch the database:
+//! they bump an in-memory counter of their reason (see `refusals`).
 
 use std::time::Duration;
 
@@ -53,6 +54,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         Ok(received) => received,
         Err(e) => {
             tracing::warn!(error = %e, "webhook refused: signed, but not a Paddle event we can read");
+            state.refusals.record(Reason::Unreadable);
             return StatusCode::BAD_REQUEST;
         }
     };
