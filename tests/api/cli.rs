@@ -1,5 +1,6 @@
 //! The `paddock` binary as an operator meets it: start-up errors and shutdown.
 
+use crate::common::standalone::free_port;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -257,9 +258,4 @@ fn raw_get(port: u16, path: &str, request_id: &str) -> String {
     let mut line = String::new();
     BufReader::new(stream).read_line(&mut line).expect("read");
     line
-}
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
 }

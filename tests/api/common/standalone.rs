@@ -188,10 +188,30 @@ impl Drop for AppProcess {
     }
 }
 
-/// A free loopback port (bound, then released for the app to take).
+/// Where [`free_port`] looks: below Linux's ephemeral range (32768 and up by default),
+/// from which both a bind to port 0 and the local port of every outgoing connection come.
+const PORTS: std::ops::Range<u32> = 20_000..32_000;
+
+/// A free loopback port for a child process to listen on, released for it to take.
+///
+/// Not one the kernel picked for a bind to port 0: between its release and the child's
+/// bind, any connection a test opens (to Postgres, to an app) could take it as its local
+/// port, and the child would fail to start. Ports below the ephemeral range are never
+/// handed out that way; a counter keeps this binary's picks apart, and the start point,
+/// from the process id, keeps two test binaries on one machine apart.
 pub fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let span = PORTS.end - PORTS.start;
+    let start = std::process::id().wrapping_mul(7_919) % span;
+    for _ in 0..span {
+        let offset = (start + NEXT.fetch_add(1, Ordering::Relaxed)) % span;
+        let port = u16::try_from(PORTS.start + offset).expect("a port");
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free loopback port in {PORTS:?}");
 }
 
 /// The app as a `paddock serve` process on `database_url` with `extra` settings (its
@@ -246,4 +266,22 @@ pub async fn spawn_process(
         _dir: dir,
         _pg: pg,
     }
+}
+
+#[test]
+fn free_ports_are_distinct_and_below_the_kernels_ephemeral_range() {
+    let (a, b) = (free_port(), free_port());
+    assert_ne!(a, b);
+    for port in [a, b] {
+        assert!(PORTS.contains(&u32::from(port)), "{port}");
+    }
+    // The premise: no bind to port 0 and no outgoing connection can be given these.
+    let range = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .expect("the kernel's ephemeral port range");
+    let low: u32 = range
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a number");
+    assert!(PORTS.end <= low, "ephemeral ports start at {low}");
 }
