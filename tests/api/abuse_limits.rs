@@ -65,3 +65,36 @@ async fn one_address_gets_few_mails_however_many_clients_ask() {
         .await;
     assert_eq!(res.status(), 200, "other addresses are not affected");
 }
+
+#[tokio::test]
+async fn an_ipv6_client_counts_by_its_64_block_through_x_forwarded_for() {
+    // Mails per client IP: 2 an hour.
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[("TRUST_X_FORWARDED_FOR", "true"), ("SIGNUPS_PER_HOUR", "2")],
+    )
+    .await;
+    let forgot_from = |ip: &'static str| {
+        let request = app
+            .client
+            .post(app.url("/api/auth/forgot-password"))
+            .header("origin", &app.origin)
+            .header("x-forwarded-for", ip)
+            .form(&[("email", unique_email())]);
+        async move { request.send().await.expect("answer").status().as_u16() }
+    };
+    // Two addresses of one /64 (the second as a proxy may write it, with a port) use up
+    // its mails; a third address of it is refused, as if it were the same host.
+    assert_eq!(forgot_from("2001:db8:1:2::1").await, 200);
+    assert_eq!(forgot_from("[2001:db8:1:2:ffff::9]:4431").await, 200);
+    assert_eq!(forgot_from("2001:db8:1:2:abcd:ef01:2345:6789").await, 429);
+    // The next /64 is another client; so is an IPv4 address, written as IPv6 or not.
+    assert_eq!(forgot_from("2001:db8:1:3::1").await, 200);
+    assert_eq!(forgot_from("::ffff:192.0.2.7").await, 200);
+    assert_eq!(forgot_from("192.0.2.7").await, 200);
+    assert_eq!(
+        forgot_from("192.0.2.7").await,
+        429,
+        "the mapped form counted"
+    );
+}
