@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::common::accounts::{Browser, COOKIE, unique_email};
+use crate::common::emulator::eventually;
 use crate::common::portal::{portal_calls, portal_link, portal_session, subscriber};
 use crate::common::{backends, spawn_app_on};
 use paddock::server::db::audit;
@@ -94,7 +95,19 @@ async fn a_log_out_sticks_when_an_older_request_of_the_session_finishes_after_it
                 .header("cookie", format!("{COOKIE}={cookie}"));
             tokio::spawn(async move { request.send().await.expect("answer").status() })
         };
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // Log out once the mint is inside Paddle's delay (it took the fault), so that it
+        // loaded the session before the log-out, however slowly this machine runs.
+        eventually(
+            "the mint reaches Paddle",
+            Duration::from_secs(10),
+            || async {
+                let faults = app
+                    .emulator_control("faults", json!({"count": 0, "delay_ms": 0}))
+                    .await;
+                (faults["pending"] == 0).then_some(())
+            },
+        )
+        .await;
         let out = user.post("/api/auth/logout", &[]).await;
         assert_eq!(out.status(), 200, "{backend:?}");
         let slow = slow.await.expect("joined");
