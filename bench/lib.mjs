@@ -74,13 +74,13 @@ function summary(latencies, failed, started) {
 }
 
 // Runs `count` requests with C clients, each sending its next as soon as the last is
-// answered; a status other than `ok` counts as failed.
-export async function load(count, send, ok = 200) {
+// answered, for at most `ms`; a status other than `ok` counts as failed.
+export async function load(count, send, ok = 200, ms = PHASE_LIMIT_MS) {
   const latencies = [];
   let next = 0;
   let failed = 0;
   const started = process.hrtime.bigint();
-  const limit = Date.now() + PHASE_LIMIT_MS;
+  const limit = Date.now() + Math.min(ms, PHASE_LIMIT_MS);
   const worker = async () => {
     while (next < count && Date.now() < limit) {
       const i = next++;
@@ -155,9 +155,9 @@ export const merge = (x, y) => {
 
 // `load`, plus the CPU per request of the processes `pids()` (asked before and after,
 // so processes started meanwhile count) and of this client.
-export async function timed(count, send, ok, pids) {
+export async function timed(count, send, ok, pids, ms = PHASE_LIMIT_MS) {
   const [before, own] = [cpuNs(pids()), process.cpuUsage()];
-  const r = await load(count, send, ok);
+  const r = await load(count, send, ok, ms);
   const { user, system } = process.cpuUsage(own);
   const n = Math.max(1, r.done);
   return { ...r, cpuUs: (cpuNs(pids()) - before) / 1000 / n, clientUs: (user + system) / n };

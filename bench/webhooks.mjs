@@ -2,7 +2,7 @@
 // baseline. Node built-ins only; loopback only; bounded in count and time.
 //
 //   node bench/webhooks.mjs            (bench/run.sh webhooks builds what is missing first)
-//   BENCH_EVENTS=3000 BENCH_ROUNDS=3 BENCH_CONCURRENCY=16 BENCH_POSTGRES_URL=postgres://… node bench/webhooks.mjs
+//   BENCH_PHASE_MS=1000 BENCH_ROUNDS=3 BENCH_CONCURRENCY=16 BENCH_POSTGRES_URL=postgres://… node bench/webhooks.mjs
 //
 // Each backend is measured by a fresh Node process of its own (`node bench/webhooks.mjs
 // sqlite|postgres`), so that both start from the same client: run in one process, the
@@ -14,9 +14,14 @@ import os from 'node:os';
 
 import { API_KEY, agent, clients, fmt, load, merge, postgresPids, request, startServer, timed } from './lib.mjs';
 
-const N = Math.min(Number(process.env.BENCH_EVENTS ?? 3000), 20000);
-// Alternations of the two phases (BENCH_ROUNDS); the figures are over all of them.
+// Each path runs for the same time in each round, long enough that a phase's start and
+// drain are a small part of it: in phases of a fixed count, /healthz (far faster) ran for
+// a few tens of milliseconds, and its rate in one run swung from 5,400/s to 18,800/s.
+const PHASE_MS = Math.max(100, Math.min(Number(process.env.BENCH_PHASE_MS ?? 1000), 10_000));
+// Alternations of the two phases; each round's ratio is printed as well as the whole's.
 const ROUNDS = Math.max(1, Math.min(Number(process.env.BENCH_ROUNDS ?? 3), 10));
+// Signed events built before the clock starts: more than the webhook phases can send.
+const N = Math.max(1000, Math.min(Number(process.env.BENCH_EVENTS ?? 30_000), 100_000));
 const C = clients(16);
 const SECRET = `pdl_ntfset_${randomBytes(13).toString('hex')}_${randomBytes(16).toString('hex')}`;
 
@@ -78,16 +83,17 @@ async function bench(name, databaseUrl) {
     // stretch of a noisy machine than the other.
     await load(10_000, health);
     await load(WARM, hook(N));
-    // Rounds of a /healthz phase then a webhook phase: each round's ratio is printed, so
-    // one run shows how much this machine drifted while it ran.
-    const per = Math.floor(N / ROUNDS);
+    // Rounds of a /healthz phase then a webhook phase, each as long as the other: each
+    // round's ratio is printed, so one run shows how much this machine drifted meanwhile.
     const rounds = [];
+    let sent = 0;
     for (let r = 0; r < ROUNDS; r++) {
-      const count = r === ROUNDS - 1 ? N - per * r : per;
-      const h = await timed(count, health, 200, pids);
-      const w = await timed(count, hook(per * r), 200, pids);
+      const h = await timed(Infinity, health, 200, pids, PHASE_MS);
+      const w = await timed(N - sent, hook(sent), 200, pids, PHASE_MS);
+      sent += w.done;
       rounds.push({ h, w });
     }
+    if (sent >= N) console.log(`${name.padEnd(8)} all ${N} events were sent before the phases ended: raise BENCH_EVENTS`);
     const healthAll = rounds.map((x) => x.h).reduce(merge);
     const hooks = rounds.map((x) => x.w).reduce(merge);
     const each = rounds.map(({ h, w }) => (w.perSec / h.perSec).toFixed(3)).join(', ');
@@ -97,7 +103,7 @@ async function bench(name, databaseUrl) {
     const db = databaseUrl ? ' + Postgres' : '';
     console.log(`${name.padEnd(8)} server CPU per request (app${db}): healthz ${healthAll.cpuUs.toFixed(0)} µs, webhook ${hooks.cpuUs.toFixed(0)} µs`);
     console.log(`${name.padEnd(8)} client CPU per request (this Node process): healthz ${healthAll.clientUs.toFixed(0)} µs, webhook ${hooks.clientUs.toFixed(0)} µs`);
-    return hooks.failed + healthAll.failed + (N - hooks.done) + (N - healthAll.done);
+    return hooks.failed + healthAll.failed + rounds.filter(({ h, w }) => h.done === 0 || w.done === 0).length;
   } finally {
     await server.stop();
   }
@@ -123,7 +129,7 @@ if (backend === 'sqlite') {
   const pg = scratchPostgres(pgAdmin);
   try { bad = await bench('postgres', pg.url); } finally { pg.drop(); }
 } else if (backend === undefined) {
-  console.log(`paddock release build, loopback, ${N} requests per path in ${ROUNDS} alternating rounds, ${C} concurrent clients, RUST_LOG=warn, ${os.cpus().length} CPUs, one client process per backend`);
+  console.log(`paddock release build, loopback, ${ROUNDS} rounds of a ${PHASE_MS} ms phase per path, ${C} concurrent clients, RUST_LOG=warn, ${os.cpus().length} CPUs, one client process per backend`);
   const self = new URL(import.meta.url).pathname;
   const run = (name) => spawnSync(process.execPath, [self, name], { stdio: 'inherit' }).status === 0 ? 0 : 1;
   bad = run('sqlite');
