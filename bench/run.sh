@@ -7,7 +7,8 @@
 #                           BENCH_EVENTS (30000 signed in advance)
 #   bench/run.sh portal     POST /api/portal/session with signed-in users against the same
 #                           mints made directly on the embedded emulator, saturated and
-#                           paced; BENCH_MINTS (2000), BENCH_CONCURRENCY (32)
+#                           paced; BENCH_PHASE_MS (1000), BENCH_ROUNDS (3), BENCH_MINTS
+#                           (2000, paced), BENCH_CONCURRENCY (32)
 #   bench/run.sh limits     the shared (Postgres) limit store's reservation next to one
 #                           SELECT 1 round trip and to the in-memory store (needs
 #                           BENCH_POSTGRES_URL or TEST_POSTGRES_URL)
