@@ -6,9 +6,10 @@
 //! hand-off to a pooled connection's thread per request; on Postgres one round trip for
 //! many. Nothing is answered before its batch is done (a write: committed); if a batch
 //! fails, the connection is closed and its items run one by one, so one bad item cannot
-//! hold back the others. A kind whose batch has a fixed cost worth spreading (a flush to
-//! disk) may let a batch wait, briefly, for as many items as its previous one held
-//! ([`Batched::gather`]). Webhook events (`webhooks::writer`), portal audit rows
+//! hold back the others. Before it takes a batch, the task lets the requests that are
+//! ready run first ([`take_ready`]), so that those of one burst share it. A kind whose
+//! batch has a fixed cost worth spreading (a flush to disk) may let a batch wait, briefly,
+//! for as many items as its previous one held ([`Batched::gather`]). Webhook events (`webhooks::writer`), portal audit rows
 //! (`db::audit`) and session loads (`accounts::sessions`) go through one each.
 
 use std::time::Duration;
@@ -172,6 +173,8 @@ async fn run<B: Batched>(db: Database, mut queue: mpsc::Receiver<(B::Item, Reply
         }
         if let Some(wait) = gather.filter(|_| previous > 1) {
             gather_up_to(&mut queue, &mut jobs, previous, wait).await;
+        } else {
+            take_ready(&mut queue, &mut jobs).await;
         }
         previous = jobs.len();
         let (items, replies): (Vec<_>, Vec<_>) = jobs.drain(..).unzip();
@@ -199,6 +202,25 @@ async fn run<B: Batched>(db: Database, mut queue: mpsc::Receiver<(B::Item, Reply
                     let _ = reply.send(one.unwrap_or_else(|_| Err(timed_out())));
                 }
             }
+        }
+    }
+}
+
+/// Lets the tasks that are ready run first, then takes what they queued. The request that
+/// queued the first item woke this task, and tokio runs a task woken that way next (its
+/// LIFO slot), before the other ready requests reach their own submit: without the yield,
+/// a burst of concurrent requests goes through as batches of one or two. (Portal mints at
+/// saturation, 4 batched statements each: 1.7 SQLite statements ran per mint without the
+/// yield, 0.64 with it.)
+async fn take_ready<T>(queue: &mut mpsc::Receiver<T>, jobs: &mut Vec<T>) {
+    if jobs.len() >= MAX_BATCH {
+        return;
+    }
+    tokio::task::yield_now().await;
+    while jobs.len() < MAX_BATCH {
+        match queue.try_recv() {
+            Ok(job) => jobs.push(job),
+            Err(_) => break,
         }
     }
 }
