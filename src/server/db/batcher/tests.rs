@@ -1,6 +1,7 @@
 //! The batcher's group commit: under load a batch waits, up to its kind's `gather`, for as
 //! many items as its previous batch held; never otherwise. Without a `gather`, a batch
-//! still takes what the requests that are ready at the same time queue.
+//! after a batch of several still takes what the requests that are ready at the same time
+//! queue.
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -106,8 +107,11 @@ async fn requests_ready_at_the_same_time_share_a_batch() {
     let db = Database::connect_lazy(&url).expect("a pool");
     let batcher = Batcher::<Reader>::for_database(&db);
     let log = Log::default();
-    // The kept connection is taken by the first batch: take it before the burst.
-    batcher.submit(log.clone()).await.expect("answered");
+    // Two at once (both are queued before the batcher runs): the batcher takes its
+    // connection, and it has seen a batch of several, so it lets the ready requests queue.
+    let (a, b) = tokio::join!(batcher.submit(log.clone()), batcher.submit(log.clone()));
+    a.and(b).expect("answered");
+    assert_eq!(*log.lock().expect("log"), [2]);
     log.lock().expect("log").clear();
     // A burst: every request becomes ready at once, as the answers of a wave of requests
     // arrive together, and each queues its item when it next runs.
