@@ -16,6 +16,12 @@ export function clients(byDefault) {
   C = Math.min(Number(process.env.BENCH_CONCURRENCY ?? byDefault), 64);
   return C;
 }
+// Each path of a comparison runs for the same time in each round (BENCH_PHASE_MS), long
+// enough that a phase's start and drain are a small part of it: in phases of a fixed
+// count, the faster path (/healthz, the direct emulator call) ran for tens to hundreds of
+// milliseconds and was measured slow. The paths alternate for BENCH_ROUNDS rounds.
+export const PHASE_MS = Math.max(100, Math.min(Number(process.env.BENCH_PHASE_MS ?? 1000), 10_000));
+export const ROUNDS = Math.max(1, Math.min(Number(process.env.BENCH_ROUNDS ?? 3), 10));
 export const API_KEY = 'pdl_sdbx_apikey_01localpaddleemulator00000_LocalEmulatorNotSecret';
 const PHASE_LIMIT_MS = 120_000;
 
@@ -161,4 +167,17 @@ export async function timed(count, send, ok, pids, ms = PHASE_LIMIT_MS) {
   const { user, system } = process.cpuUsage(own);
   const n = Math.max(1, r.done);
   return { ...r, cpuUs: (cpuNs(pids()) - before) / 1000 / n, clientUs: (user + system) / n };
+}
+
+// ROUNDS rounds of the phase `base()` then the phase `path()` (each should run for
+// PHASE_MS), so that drift on a noisy machine hits both alike. Each side merged over the
+// rounds, their throughput ratio path/base, and each round's ratio.
+export async function alternate(base, path) {
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) rounds.push({ base: await base(), path: await path() });
+  const b = rounds.map((x) => x.base).reduce(merge);
+  const p = rounds.map((x) => x.path).reduce(merge);
+  const each = rounds.map((x) => (x.path.perSec / x.base.perSec).toFixed(3)).join(', ');
+  const empty = rounds.filter((x) => x.base.done === 0 || x.path.done === 0).length;
+  return { base: b, path: p, ratio: p.perSec / b.perSec, each, empty };
 }

@@ -8,13 +8,11 @@
 //   BENCH_PHASE_MS=1000 BENCH_ROUNDS=3 BENCH_MINTS=2000 BENCH_CONCURRENCY=32 node bench/portal.mjs
 import os from 'node:os';
 
-import { API_KEY, agent, clients, fmt, load, merge, paced, request, startServer, timed } from './lib.mjs';
+import { API_KEY, PHASE_MS, ROUNDS, agent, alternate, clients, fmt, load, merge, paced, request, startServer, timed } from './lib.mjs';
 
 // Mints per paced phase pair; the saturated phases run for BENCH_PHASE_MS each, in
 // BENCH_ROUNDS rounds.
 const N = Math.min(Number(process.env.BENCH_MINTS ?? 2000), 20000);
-const PHASE_MS = Math.max(100, Math.min(Number(process.env.BENCH_PHASE_MS ?? 1000), 10_000));
-const ROUNDS = Math.max(1, Math.min(Number(process.env.BENCH_ROUNDS ?? 3), 10));
 const C = clients(32);
 const USERS = C;
 const BUDGET_MS = 2; // the issue's bound on what the app may add at p50
@@ -73,22 +71,17 @@ try {
   await load(200, direct, 201); // warm-up, both paths
   await load(200, viaApp, 200);
   // Saturated: rounds of equal-time phases, alternated so that drift on a noisy machine
-  // hits both paths alike (as in webhooks.mjs: a phase of a fixed count lasts as long as
-  // its path is slow, and a short one measures its own start and drain).
+  // hits both paths alike (a phase of a fixed count lasts as long as its path is slow, and
+  // a short one measures its own start and drain).
   const half = Math.floor(N / 2);
   // CPU per mint: the server process (app and embedded emulator) and this client.
   const pids = () => [server.pid];
-  const rounds = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    rounds.push([await timed(Infinity, direct, 201, pids, PHASE_MS), await timed(Infinity, viaApp, 200, pids, PHASE_MS)]);
-  }
-  const d = rounds.map(([x]) => x).reduce(merge);
-  const a = rounds.map(([, y]) => y).reduce(merge);
-  const each = rounds.map(([x, y]) => (y.perSec / x.perSec).toFixed(3)).join(', ');
+  const phase = (send, ok) => () => timed(Infinity, send, ok, pids, PHASE_MS);
+  const { base: d, path: a, ratio, each } = await alternate(phase(direct, 201), phase(viaApp, 200));
   console.log(`saturated: ${C} clients, each sending its next mint as soon as the last is answered, ${ROUNDS} rounds of a ${PHASE_MS} ms phase per path`);
   console.log(`  emulator direct  ${fmt(d)}`);
   console.log(`  through the app  ${fmt(a)}`);
-  console.log(`  ratio app/direct throughput: ${(a.perSec / d.perSec).toFixed(3)} (rounds: ${each})`);
+  console.log(`  ratio app/direct throughput: ${ratio.toFixed(3)} (rounds: ${each})`);
   console.log(`  server CPU per mint (one process: app + emulator): direct ${d.cpuUs.toFixed(0)} µs, through the app ${a.cpuUs.toFixed(0)} µs (the app's own: ${(a.cpuUs - d.cpuUs).toFixed(0)} µs)`);
   console.log(`  client CPU per mint (this Node process): direct ${d.clientUs.toFixed(0)} µs, through the app ${a.clientUs.toFixed(0)} µs`);
   console.log(`  p50 difference: ${(a.p50 - d.p50).toFixed(2)} ms (at saturation p50 ≈ ${C} / throughput: the app's path holds the direct call plus its own work)`);

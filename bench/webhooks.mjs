@@ -12,14 +12,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import os from 'node:os';
 
-import { API_KEY, agent, clients, fmt, load, merge, postgresPids, request, startServer, timed } from './lib.mjs';
+import { API_KEY, PHASE_MS, ROUNDS, agent, alternate, clients, fmt, load, postgresPids, request, startServer, timed } from './lib.mjs';
 
-// Each path runs for the same time in each round, long enough that a phase's start and
-// drain are a small part of it: in phases of a fixed count, /healthz (far faster) ran for
-// a few tens of milliseconds, and its rate in one run swung from 5,400/s to 18,800/s.
-const PHASE_MS = Math.max(100, Math.min(Number(process.env.BENCH_PHASE_MS ?? 1000), 10_000));
-// Alternations of the two phases; each round's ratio is printed as well as the whole's.
-const ROUNDS = Math.max(1, Math.min(Number(process.env.BENCH_ROUNDS ?? 3), 10));
 // Signed events built before the clock starts: more than the webhook phases can send.
 const N = Math.max(1000, Math.min(Number(process.env.BENCH_EVENTS ?? 30_000), 100_000));
 const C = clients(16);
@@ -85,25 +79,21 @@ async function bench(name, databaseUrl) {
     await load(WARM, hook(N));
     // Rounds of a /healthz phase then a webhook phase, each as long as the other: each
     // round's ratio is printed, so one run shows how much this machine drifted meanwhile.
-    const rounds = [];
     let sent = 0;
-    for (let r = 0; r < ROUNDS; r++) {
-      const h = await timed(Infinity, health, 200, pids, PHASE_MS);
+    const webhooks = async () => {
       const w = await timed(N - sent, hook(sent), 200, pids, PHASE_MS);
       sent += w.done;
-      rounds.push({ h, w });
-    }
+      return w;
+    };
+    const { base: healthAll, path: hooks, ratio, each, empty } = await alternate(() => timed(Infinity, health, 200, pids, PHASE_MS), webhooks);
     if (sent >= N) console.log(`${name.padEnd(8)} all ${N} events were sent before the phases ended: raise BENCH_EVENTS`);
-    const healthAll = rounds.map((x) => x.h).reduce(merge);
-    const hooks = rounds.map((x) => x.w).reduce(merge);
-    const each = rounds.map(({ h, w }) => (w.perSec / h.perSec).toFixed(3)).join(', ');
     console.log(`${name.padEnd(8)} healthz   ${fmt(healthAll)}`);
     console.log(`${name.padEnd(8)} webhooks  ${fmt(hooks)}`);
-    console.log(`${name.padEnd(8)} ratio webhooks/healthz: ${(hooks.perSec / healthAll.perSec).toFixed(3)} (rounds: ${each})`);
+    console.log(`${name.padEnd(8)} ratio webhooks/healthz: ${ratio.toFixed(3)} (rounds: ${each})`);
     const db = databaseUrl ? ' + Postgres' : '';
     console.log(`${name.padEnd(8)} server CPU per request (app${db}): healthz ${healthAll.cpuUs.toFixed(0)} µs, webhook ${hooks.cpuUs.toFixed(0)} µs`);
     console.log(`${name.padEnd(8)} client CPU per request (this Node process): healthz ${healthAll.clientUs.toFixed(0)} µs, webhook ${hooks.clientUs.toFixed(0)} µs`);
-    return hooks.failed + healthAll.failed + rounds.filter(({ h, w }) => h.done === 0 || w.done === 0).length;
+    return hooks.failed + healthAll.failed + empty;
   } finally {
     await server.stop();
   }
