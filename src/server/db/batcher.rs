@@ -172,10 +172,12 @@ async fn run<B: Batched>(db: Database, mut queue: mpsc::Receiver<(B::Item, Reply
                 continue;
             }
         }
-        if let Some(wait) = gather.filter(|_| previous > 1) {
-            gather_up_to(&mut queue, &mut jobs, previous, wait).await;
-        } else if previous > 1 {
-            take_ready(&mut queue, &mut jobs).await;
+        // After a batch of several, more are likely coming: take them too.
+        if previous > 1 {
+            match gather {
+                Some(wait) => gather_up_to(&mut queue, &mut jobs, previous, wait).await,
+                None => take_ready(&mut queue, &mut jobs).await,
+            }
         }
         previous = jobs.len();
         let (items, replies): (Vec<_>, Vec<_>) = jobs.drain(..).unzip();

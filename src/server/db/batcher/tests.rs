@@ -16,10 +16,12 @@ const WAIT: Duration = Duration::from_millis(500);
 /// Each item carries the log of the batch sizes its batcher ran.
 type Log = Arc<Mutex<Vec<usize>>>;
 
-struct Recorder;
+/// Logs the size of each batch; with `GATHER`, a group commit that waits up to [`WAIT`]
+/// (as webhook events on SQLite), without, none (as the reads: sessions, users, lookups).
+struct Recorder<const GATHER: bool>;
 
 #[async_trait::async_trait]
-impl Batched for Recorder {
+impl<const GATHER: bool> Batched for Recorder<GATHER> {
     type Item = Log;
     type Answer = ();
     const WHAT: &'static str = "recorded items";
@@ -37,11 +39,11 @@ impl Batched for Recorder {
     }
 
     fn gather(_: &Database) -> Option<Duration> {
-        Some(WAIT)
+        GATHER.then_some(WAIT)
     }
 }
 
-fn batcher() -> (Batcher<Recorder>, Log) {
+fn batcher<const GATHER: bool>() -> (Batcher<Recorder<GATHER>>, Log) {
     let url = SecretString::from("sqlite::memory:");
     let db = Database::connect_lazy(&url).expect("a pool");
     (Batcher::for_database(&db), Log::default())
@@ -49,7 +51,7 @@ fn batcher() -> (Batcher<Recorder>, Log) {
 
 #[tokio::test]
 async fn under_load_a_batch_waits_for_as_many_items_as_the_last_one_held() {
-    let (batcher, log) = batcher();
+    let (batcher, log) = batcher::<true>();
     // Two at once (this runtime runs the batcher only once both are queued): a batch of 2.
     let (a, b) = tokio::join!(batcher.submit(log.clone()), batcher.submit(log.clone()));
     a.and(b).expect("answered");
@@ -72,7 +74,7 @@ async fn under_load_a_batch_waits_for_as_many_items_as_the_last_one_held() {
 
 #[tokio::test]
 async fn a_lone_item_is_never_held() {
-    let (batcher, log) = batcher();
+    let (batcher, log) = batcher::<true>();
     for _ in 0..3 {
         let started = Instant::now();
         batcher.submit(log.clone()).await.expect("answered");
@@ -81,32 +83,19 @@ async fn a_lone_item_is_never_held() {
     assert_eq!(*log.lock().expect("log"), [1, 1, 1]);
 }
 
-/// As [`Recorder`], without a group commit (the reads: sessions, users, lookups).
-struct Reader;
-
-#[async_trait::async_trait]
-impl Batched for Reader {
-    type Item = Log;
-    type Answer = ();
-    const WHAT: &'static str = "recorded reads";
-
-    async fn batch(conn: &mut BatchConnection, items: &[Log]) -> Result<Vec<()>, sqlx::Error> {
-        Recorder::batch(conn, items).await
-    }
-
-    async fn alone(db: &Database, item: &Log) -> Result<(), sqlx::Error> {
-        Recorder::alone(db, item).await
-    }
-}
-
 /// One worker, so that what runs when is the scheduler's order, not two threads' race.
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
 async fn requests_ready_at_the_same_time_share_a_batch() {
+    // All of it on the worker, as requests run: from the test's own thread, an item queued
+    // or a task woken reaches the worker through its shared queue, and a worker running
+    // meanwhile can take each item alone (seen: the two below as `[1, 1]`, the burst as
+    // 32 batches of one).
+    tokio::spawn(burst()).await.expect("ran");
+}
+
+async fn burst() {
     const REQUESTS: usize = 32;
-    let url = SecretString::from("sqlite::memory:");
-    let db = Database::connect_lazy(&url).expect("a pool");
-    let batcher = Batcher::<Reader>::for_database(&db);
-    let log = Log::default();
+    let (batcher, log) = batcher::<false>();
     // Two at once (both are queued before the batcher runs): the batcher takes its
     // connection, and it has seen a batch of several, so it lets the ready requests queue.
     let (a, b) = tokio::join!(batcher.submit(log.clone()), batcher.submit(log.clone()));
@@ -114,10 +103,7 @@ async fn requests_ready_at_the_same_time_share_a_batch() {
     assert_eq!(*log.lock().expect("log"), [2]);
     log.lock().expect("log").clear();
     // A burst: every request becomes ready at once, as the answers of a wave of requests
-    // arrive together, and each queues its item when it next runs. The last to reach the
-    // barrier wakes the others from the worker, as tokio's I/O driver wakes requests (a
-    // wake from the test's own thread would feed the worker through its shared queue, one
-    // task at a time when that thread is slow).
+    // arrive together, and each queues its item when it next runs.
     let start = Arc::new(tokio::sync::Barrier::new(REQUESTS));
     let requests: Vec<_> = (0..REQUESTS)
         .map(|_| {
