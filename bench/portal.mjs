@@ -77,11 +77,12 @@ try {
   // CPU per mint: the server process (app and embedded emulator) and this client.
   const pids = () => [server.pid];
   const phase = (send, ok) => () => timed(Infinity, send, ok, pids, PHASE_MS);
-  const { base: d, path: a, ratio, each } = await alternate(phase(direct, 201), phase(viaApp, 200));
+  const { base: d, path: a, ratio, each, empty } = await alternate(phase(direct, 201), phase(viaApp, 200));
   console.log(`saturated: ${C} clients, each sending its next mint as soon as the last is answered, ${ROUNDS} rounds of a ${PHASE_MS} ms phase per path`);
   console.log(`  emulator direct  ${fmt(d)}`);
   console.log(`  through the app  ${fmt(a)}`);
   console.log(`  ratio app/direct throughput: ${ratio.toFixed(3)} (rounds: ${each})`);
+  if (empty > 0) console.log(`  ${empty} of ${ROUNDS} rounds had a phase in which no mint was answered (its ratio above is meaningless); the run fails`);
   console.log(`  server CPU per mint (one process: app + emulator): direct ${d.cpuUs.toFixed(0)} µs, through the app ${a.cpuUs.toFixed(0)} µs (the app's own: ${(a.cpuUs - d.cpuUs).toFixed(0)} µs)`);
   console.log(`  client CPU per mint (this Node process): direct ${d.clientUs.toFixed(0)} µs, through the app ${a.clientUs.toFixed(0)} µs`);
   console.log(`  p50 difference: ${(a.p50 - d.p50).toFixed(2)} ms (at saturation p50 ≈ ${C} / throughput: the app's path holds the direct call plus its own work)`);
@@ -99,7 +100,7 @@ try {
   console.log(`  through the app  ${fmt(pa)}`);
   console.log(`  app adds at p50: ${added.toFixed(2)} ms (budget < ${BUDGET_MS} ms): ${added < BUDGET_MS ? 'within' : 'OVER'}`);
   const all = [d, a, pd, pa];
-  code = all.every((r) => r.failed === 0 && r.done > 0) && pd.done === N && pa.done === N && added < BUDGET_MS ? 0 : 1;
+  code = all.every((r) => r.failed === 0) && empty === 0 && pd.done === N && pa.done === N && added < BUDGET_MS ? 0 : 1;
 } finally {
   await server.stop();
   agent.destroy();

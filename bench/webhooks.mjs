@@ -90,6 +90,7 @@ async function bench(name, databaseUrl) {
     console.log(`${name.padEnd(8)} healthz   ${fmt(healthAll)}`);
     console.log(`${name.padEnd(8)} webhooks  ${fmt(hooks)}`);
     console.log(`${name.padEnd(8)} ratio webhooks/healthz: ${ratio.toFixed(3)} (rounds: ${each})`);
+    if (empty > 0) console.log(`${name.padEnd(8)} ${empty} of ${ROUNDS} rounds had a phase in which no request was answered (its ratio above is meaningless); the run fails`);
     const db = databaseUrl ? ' + Postgres' : '';
     console.log(`${name.padEnd(8)} server CPU per request (app${db}): healthz ${healthAll.cpuUs.toFixed(0)} µs, webhook ${hooks.cpuUs.toFixed(0)} µs`);
     console.log(`${name.padEnd(8)} client CPU per request (this Node process): healthz ${healthAll.clientUs.toFixed(0)} µs, webhook ${hooks.clientUs.toFixed(0)} µs`);
