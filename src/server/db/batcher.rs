@@ -226,11 +226,10 @@ async fn take_ready<T>(queue: &mut mpsc::Receiver<T>, jobs: &mut Vec<T>) {
         return;
     }
     tokio::task::yield_now().await;
-    while jobs.len() < MAX_BATCH {
-        match queue.try_recv() {
-            Ok(job) => jobs.push(job),
-            Err(_) => break,
-        }
+    while jobs.len() < MAX_BATCH
+        && let Ok(job) = queue.try_recv()
+    {
+        jobs.push(job);
     }
 }
 
