@@ -3,8 +3,9 @@
 #   bench/run.sh webhooks   signed webhooks per second and p50/p99, SQLite and (with
 #                           BENCH_POSTGRES_URL or TEST_POSTGRES_URL) Postgres, next to
 #                           GET /healthz (both warmed first, their phases alternated);
-#                           BENCH_PHASE_MS (1000), BENCH_ROUNDS (3), BENCH_CONCURRENCY (16),
-#                           BENCH_EVENTS (30000 signed in advance)
+#                           at 16 then 64 concurrent deliveries; BENCH_PHASE_MS (1000),
+#                           BENCH_ROUNDS (3), BENCH_CONCURRENCY (one load only),
+#                           BENCH_EVENTS (60000 signed in advance)
 #   bench/run.sh portal     POST /api/portal/session with signed-in users against the same
 #                           mints made directly on the embedded emulator, saturated and
 #                           paced; BENCH_PHASE_MS (1000), BENCH_ROUNDS (3), BENCH_MINTS

@@ -2,12 +2,19 @@
 // baseline. Node built-ins only; loopback only; bounded in count and time.
 //
 //   node bench/webhooks.mjs            (bench/run.sh webhooks builds what is missing first)
-//   BENCH_PHASE_MS=1000 BENCH_ROUNDS=3 BENCH_CONCURRENCY=16 BENCH_POSTGRES_URL=postgres://… node bench/webhooks.mjs
+//   BENCH_PHASE_MS=1000 BENCH_ROUNDS=3 BENCH_CONCURRENCY=64 BENCH_POSTGRES_URL=postgres://… node bench/webhooks.mjs
 //
 // Each backend is measured by a fresh Node process of its own (`node bench/webhooks.mjs
 // sqlite|postgres`), so that both start from the same client: run in one process, the
 // second backend's /healthz baseline came out 1.3 to 1.7 times faster than the first's on
 // the same server code, the client having run the first backend's thousands of requests.
+//
+// Each backend is measured at two loads, each by its own Node process: 16 concurrent
+// deliveries (the load of the figures issue 18 started from) and 64 (a burst; 64 is also
+// the most one batch takes). Stored events share a commit (`db::batcher`), so the more
+// deliveries wait at once, the less each one costs: a figure at 16 alone would hide what
+// the app sustains in a burst, one at 64 alone what a delivery waits under a lighter load.
+// BENCH_CONCURRENCY measures one load only.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -15,7 +22,7 @@ import os from 'node:os';
 import { API_KEY, PHASE_MS, ROUNDS, agent, alternate, clients, fmt, load, postgresPids, request, startServer, timed } from './lib.mjs';
 
 // Signed events built before the clock starts: more than the webhook phases can send.
-const N = Math.max(1000, Math.min(Number(process.env.BENCH_EVENTS ?? 30_000), 100_000));
+const N = Math.max(1000, Math.min(Number(process.env.BENCH_EVENTS ?? 60_000), 100_000));
 const C = clients(16);
 const SECRET = `pdl_ntfset_${randomBytes(13).toString('hex')}_${randomBytes(16).toString('hex')}`;
 
@@ -54,7 +61,8 @@ function event(tpl, run, i) {
   return { body: bytes, headers };
 }
 
-async function bench(name, databaseUrl) {
+async function bench(backend, databaseUrl) {
+  const name = `${backend}/${C}`;
   const env = { PADDLE_WEBHOOK_SECRETS: SECRET, PADDLE_WEBHOOK_TOLERANCE_SECS: '300' };
   const server = await startServer(databaseUrl ? { ...env, DATABASE_URL: databaseUrl } : env);
   try {
@@ -86,14 +94,14 @@ async function bench(name, databaseUrl) {
       return w;
     };
     const { base: healthAll, path: hooks, ratio, each, empty } = await alternate(() => timed(Infinity, health, 200, pids, PHASE_MS), webhooks);
-    if (sent >= N) console.log(`${name.padEnd(8)} all ${N} events were sent before the phases ended: raise BENCH_EVENTS`);
-    console.log(`${name.padEnd(8)} healthz   ${fmt(healthAll)}`);
-    console.log(`${name.padEnd(8)} webhooks  ${fmt(hooks)}`);
-    console.log(`${name.padEnd(8)} ratio webhooks/healthz: ${ratio.toFixed(3)} (rounds: ${each})`);
-    if (empty > 0) console.log(`${name.padEnd(8)} ${empty} of ${ROUNDS} rounds had a phase in which no request was answered (its ratio above is meaningless); the run fails`);
+    if (sent >= N) console.log(`${name.padEnd(11)} all ${N} events were sent before the phases ended: raise BENCH_EVENTS`);
+    console.log(`${name.padEnd(11)} healthz   ${fmt(healthAll)}`);
+    console.log(`${name.padEnd(11)} webhooks  ${fmt(hooks)}`);
+    console.log(`${name.padEnd(11)} ratio webhooks/healthz: ${ratio.toFixed(3)} (rounds: ${each})`);
+    if (empty > 0) console.log(`${name.padEnd(11)} ${empty} of ${ROUNDS} rounds had a phase in which no request was answered (its ratio above is meaningless); the run fails`);
     const db = databaseUrl ? ' + Postgres' : '';
-    console.log(`${name.padEnd(8)} server CPU per request (app${db}): healthz ${healthAll.cpuUs.toFixed(0)} µs, webhook ${hooks.cpuUs.toFixed(0)} µs`);
-    console.log(`${name.padEnd(8)} client CPU per request (this Node process): healthz ${healthAll.clientUs.toFixed(0)} µs, webhook ${hooks.clientUs.toFixed(0)} µs`);
+    console.log(`${name.padEnd(11)} server CPU per request (app${db}): healthz ${healthAll.cpuUs.toFixed(0)} µs, webhook ${hooks.cpuUs.toFixed(0)} µs`);
+    console.log(`${name.padEnd(11)} client CPU per request (this Node process): healthz ${healthAll.clientUs.toFixed(0)} µs, webhook ${hooks.clientUs.toFixed(0)} µs`);
     return hooks.failed + healthAll.failed + empty;
   } finally {
     await server.stop();
@@ -120,12 +128,18 @@ if (backend === 'sqlite') {
   const pg = scratchPostgres(pgAdmin);
   try { bad = await bench('postgres', pg.url); } finally { pg.drop(); }
 } else if (backend === undefined) {
-  console.log(`paddock release build, loopback, ${ROUNDS} rounds of a ${PHASE_MS} ms phase per path, ${C} concurrent clients, RUST_LOG=warn, ${os.cpus().length} CPUs, one client process per backend`);
+  const loads = process.env.BENCH_CONCURRENCY ? [C] : [16, 64];
+  console.log(`paddock release build, loopback, ${ROUNDS} rounds of a ${PHASE_MS} ms phase per path, ${loads.join(' then ')} concurrent clients, RUST_LOG=warn, ${os.cpus().length} CPUs, one client process per backend and load`);
   const self = new URL(import.meta.url).pathname;
-  const run = (name) => spawnSync(process.execPath, [self, name], { stdio: 'inherit' }).status === 0 ? 0 : 1;
-  bad = run('sqlite');
-  if (pgAdmin) bad += run('postgres');
-  else console.log('postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)');
+  const run = (name, clients) => {
+    const env = { ...process.env, BENCH_CONCURRENCY: String(clients) };
+    return spawnSync(process.execPath, [self, name], { stdio: 'inherit', env }).status === 0 ? 0 : 1;
+  };
+  for (const clients of loads) {
+    bad += run('sqlite', clients);
+    if (pgAdmin) bad += run('postgres', clients);
+  }
+  if (!pgAdmin) console.log('postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)');
 } else {
   throw new Error(`unknown backend ${backend}: sqlite or postgres`);
 }
