@@ -131,13 +131,13 @@ if (backend === 'sqlite') {
   const loads = process.env.BENCH_CONCURRENCY ? [C] : [16, 64];
   console.log(`paddock release build, loopback, ${ROUNDS} rounds of a ${PHASE_MS} ms phase per path, ${loads.join(' then ')} concurrent clients, RUST_LOG=warn, ${os.cpus().length} CPUs, one client process per backend and load`);
   const self = new URL(import.meta.url).pathname;
-  const run = (name, clients) => {
-    const env = { ...process.env, BENCH_CONCURRENCY: String(clients) };
+  const run = (name, concurrency) => {
+    const env = { ...process.env, BENCH_CONCURRENCY: String(concurrency) };
     return spawnSync(process.execPath, [self, name], { stdio: 'inherit', env }).status === 0 ? 0 : 1;
   };
-  for (const clients of loads) {
-    bad += run('sqlite', clients);
-    if (pgAdmin) bad += run('postgres', clients);
+  for (const concurrency of loads) {
+    bad += run('sqlite', concurrency);
+    if (pgAdmin) bad += run('postgres', concurrency);
   }
   if (!pgAdmin) console.log('postgres: skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)');
 } else {
