@@ -4,17 +4,16 @@
 //   node bench/webhooks.mjs            (bench/run.sh webhooks builds what is missing first)
 //   BENCH_PHASE_MS=1000 BENCH_ROUNDS=3 BENCH_CONCURRENCY=64 BENCH_POSTGRES_URL=postgres://… node bench/webhooks.mjs
 //
-// Each backend is measured by a fresh Node process of its own (`node bench/webhooks.mjs
-// sqlite|postgres`), so that both start from the same client: run in one process, the
-// second backend's /healthz baseline came out 1.3 to 1.7 times faster than the first's on
-// the same server code, the client having run the first backend's thousands of requests.
-//
-// Each backend is measured at two loads, each by its own Node process: 16 concurrent
-// deliveries (the load of the figures issue 18 started from) and 64 (a burst; 64 is also
-// the most one batch takes). Stored events share a commit (`db::batcher`), so the more
-// deliveries wait at once, the less each one costs: a figure at 16 alone would hide what
-// the app sustains in a burst, one at 64 alone what a delivery waits under a lighter load.
-// BENCH_CONCURRENCY measures one load only.
+// Each backend is measured at two loads (LOADS): 16 concurrent deliveries (the load of the
+// figures issue 18 started from) and 64 (a burst; 64 is also the most one batch takes).
+// Stored events share a commit (`db::batcher`), so the more deliveries wait at once, the
+// less each one costs: a figure at 16 alone would hide what the app sustains in a burst,
+// one at 64 alone what a delivery waits under a lighter load. BENCH_CONCURRENCY measures
+// one load only. Each backend and load is measured by a fresh Node process of its own
+// (`node bench/webhooks.mjs sqlite|postgres`), so that all start from the same client: run
+// in one process, the second backend's /healthz baseline came out 1.3 to 1.7 times faster
+// than the first's on the same server code, the client having run the first backend's
+// thousands of requests.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -23,7 +22,8 @@ import { API_KEY, PHASE_MS, ROUNDS, agent, alternate, clients, fmt, load, postgr
 
 // Signed events built before the clock starts: more than the webhook phases can send.
 const N = Math.max(1000, Math.min(Number(process.env.BENCH_EVENTS ?? 60_000), 100_000));
-const C = clients(16);
+const LOADS = [16, 64];
+const C = clients(LOADS[0]);
 const SECRET = `pdl_ntfset_${randomBytes(13).toString('hex')}_${randomBytes(16).toString('hex')}`;
 
 // Real entities from the server's own emulator, used as templates with fresh ids.
@@ -128,7 +128,7 @@ if (backend === 'sqlite') {
   const pg = scratchPostgres(pgAdmin);
   try { bad = await bench('postgres', pg.url); } finally { pg.drop(); }
 } else if (backend === undefined) {
-  const loads = process.env.BENCH_CONCURRENCY ? [C] : [16, 64];
+  const loads = process.env.BENCH_CONCURRENCY ? [C] : LOADS;
   console.log(`paddock release build, loopback, ${ROUNDS} rounds of a ${PHASE_MS} ms phase per path, ${loads.join(' then ')} concurrent clients, RUST_LOG=warn, ${os.cpus().length} CPUs, one client process per backend and load`);
   const self = new URL(import.meta.url).pathname;
   const run = (name, concurrency) => {
