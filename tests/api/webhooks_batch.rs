@@ -380,6 +380,48 @@ async fn sqlite_commits_events_to_disk_before_answering() {
     assert_eq!(synchronous(&mut conn).await, 2, "FULL for events");
 }
 
+/// An event stored on a pooled connection (the fallback after a failed batch, and tools)
+/// is committed with `FULL` too, but the connection goes back to the pool at the pool's
+/// `NORMAL`: a request given it later must not wait for the disk on each of its commits.
+#[tokio::test]
+async fn sqlite_pooled_store_gives_its_connection_back_at_normal() {
+    use paddock::server::db::Database;
+    use paddock::server::db::batcher::BatchConnection;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, _) = crate::common::fresh_database(crate::common::Backend::Sqlite, dir.path()).await;
+    let db = Database::connect(&crate::common::secret(&url))
+        .await
+        .expect("database");
+    let data = customer_data(&fresh_id("ctm"), "pooled@example.com");
+    let event = received(&envelope("customer.created", &fresh_id("evt"), T1, data));
+    let stored = store_and_apply(&db, &event.event, &event.write)
+        .await
+        .expect("stored");
+    assert_eq!(stored, Stored::New);
+    // Every open connection at once, once all are back in the pool (a connection is given
+    // back by a task of its own): the one that stored is among them.
+    let Database::Sqlite(pool) = &db else {
+        panic!("a SQLite database")
+    };
+    for _ in 0..200 {
+        if pool.num_idle() == pool.size() as usize {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let open = pool.size();
+    assert_eq!(pool.num_idle(), open as usize, "every connection is back");
+    assert!(open >= 1, "the store opened a connection");
+    let mut held = Vec::new();
+    for _ in 0..open {
+        held.push(BatchConnection::acquire(&db).await.expect("a connection"));
+    }
+    assert_eq!(pool.size(), open, "no connection was opened for the check");
+    for conn in &mut held {
+        assert_eq!(synchronous(conn).await, 1, "back at the pool's NORMAL");
+    }
+}
+
 async fn synchronous(conn: &mut paddock::server::db::batcher::BatchConnection) -> i64 {
     use paddock::server::db::batcher::BatchConnection;
     let BatchConnection::Sqlite(c) = conn else {

@@ -29,16 +29,28 @@ impl BatchConnection {
             Self::Postgres(conn) => postgres::store_batch(conn, batch).await,
         }
     }
+
+    /// Sets a SQLite connection back to the pool's `synchronous = NORMAL` after it stored
+    /// events; whether that worked (Postgres: nothing to do).
+    async fn back_to_pool_durability(&mut self) -> bool {
+        match self {
+            Self::Sqlite(conn) => sqlite::back_to_pool_durability(conn).await,
+            Self::Postgres(_) => true,
+        }
+    }
 }
 
-/// [`BatchConnection::store_events`] on a connection from `db`'s pool, closed after a failure.
+/// [`BatchConnection::store_events`] on a connection from `db`'s pool, closed after a
+/// failure. On SQLite the store raised the connection to `synchronous = FULL`; it goes back
+/// to the pool at the pool's `NORMAL`, or it is closed, so that requests given it later do
+/// not wait for the disk on every commit.
 pub async fn store_batch(
     db: &Database,
     batch: &[(&EventWrite, &MirrorWrite)],
 ) -> Result<Vec<Stored>, sqlx::Error> {
     let mut conn = BatchConnection::acquire(db).await?;
     let stored = conn.store_events(batch).await;
-    if stored.is_err() {
+    if stored.is_err() || !conn.back_to_pool_durability().await {
         conn.close().await;
     }
     stored

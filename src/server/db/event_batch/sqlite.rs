@@ -137,6 +137,22 @@ pub async fn store_batch(
         .collect())
 }
 
+/// `synchronous = NORMAL` again, as the pool opens its connections (`db::parse`): for a
+/// pooled connection that stored events and goes back to the pool. A batcher's kept
+/// connection stays at `FULL`: it only ever stores events. Whether it worked.
+pub async fn back_to_pool_durability(conn: &mut SqliteConnection) -> bool {
+    match sqlx::query("PRAGMA synchronous = NORMAL")
+        .execute(conn)
+        .await
+    {
+        Ok(_) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "a connection that stored events kept synchronous = FULL; closing it");
+            false
+        }
+    }
+}
+
 fn json(rows: &impl serde::Serialize) -> Result<String, sqlx::Error> {
     serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(e.into()))
 }
