@@ -73,6 +73,7 @@ pub struct Config {
     /// API keys accepted in `Authorization: Bearer …`; at least one.
     pub api_keys: Vec<SecretString>,
     /// JSON file the state (customers, subscriptions) lives in; `None` keeps it in memory.
+    /// Its folder is created at start, and not again if it is removed while running.
     pub state_file: Option<PathBuf>,
     /// How long writes to the state file wait to gather more changes.
     pub persist_debounce: Duration,

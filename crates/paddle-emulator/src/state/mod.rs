@@ -73,7 +73,11 @@ impl Store {
     /// Loads `file` if given and present; otherwise starts empty.
     pub(crate) async fn open(file: Option<PathBuf>) -> Result<Self, EmulatorError> {
         let data = match &file {
-            Some(path) => persist::load(path).await?,
+            Some(path) => {
+                let data = persist::load(path).await?;
+                persist::create_folder(path).await?;
+                data
+            }
             None => Data::default(),
         };
         Ok(Self {

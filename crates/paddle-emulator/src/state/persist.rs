@@ -99,15 +99,30 @@ pub(super) fn encode(data: &Data) -> Result<Vec<u8>, EmulatorError> {
     serde_json::to_vec(&file).map_err(EmulatorError::EncodeState)
 }
 
+/// Creates the state file's folder, once, when the emulator starts: a folder that cannot
+/// be made is a start-up error, not a failed save later. A folder removed while the
+/// emulator runs is not made again by a save (which then fails and says so), so a data
+/// folder that was unmounted or cleaned up is never recreated behind its owner's back.
+pub(super) async fn create_folder(path: &Path) -> Result<(), EmulatorError> {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => {
+            tokio::fs::create_dir_all(dir)
+                .await
+                .map_err(|source| EmulatorError::WriteState {
+                    path: path.to_owned(),
+                    source,
+                })
+        }
+        None => Ok(()),
+    }
+}
+
 /// Temp file beside the target (same file system, so the rename is atomic), fsync, rename.
 pub(super) async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), EmulatorError> {
     let fail = |source| EmulatorError::WriteState {
         path: path.to_owned(),
         source,
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        tokio::fs::create_dir_all(dir).await.map_err(fail)?;
-    }
     let temp = temp_path(path);
     let mut file = tokio::fs::File::create(&temp).await.map_err(fail)?;
     file.write_all(bytes).await.map_err(fail)?;

@@ -73,6 +73,30 @@ async fn a_thousand_customers_and_1500_subscriptions_are_created_and_saved_quick
 }
 
 #[tokio::test]
+async fn the_state_folder_is_made_at_start_and_a_removed_one_is_not_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("data");
+    let file = folder.join("state.json");
+    let app = spawn_with({
+        let file = file.clone();
+        move |c| c.state_file = Some(file)
+    })
+    .await;
+    assert!(
+        folder.is_dir(),
+        "the folder is made when the emulator starts"
+    );
+    std::fs::remove_dir(&folder).unwrap();
+    app.checkout("jo@example.com").await;
+    let err = app.emulator.shutdown().await.unwrap_err();
+    assert!(
+        matches!(err, paddle_emulator::EmulatorError::WriteState { .. }),
+        "{err}"
+    );
+    assert!(!folder.exists(), "a save does not make the folder again");
+}
+
+#[tokio::test]
 async fn a_corrupt_state_file_is_an_error_not_an_empty_start() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("state.json");
