@@ -124,6 +124,13 @@ function scratchPostgres(adminUrl) {
 
 const pgAdmin = process.env.BENCH_POSTGRES_URL || process.env.TEST_POSTGRES_URL;
 const backend = process.argv[2];
+const self = new URL(import.meta.url).pathname;
+// A one-backend run started by hand gets the client flags too, so that it measures what
+// `make bench` measures; a semi-space size given on the command line is kept.
+if (backend !== undefined && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+  const again = spawnSync(process.execPath, [...process.execArgv, ...CLIENT_FLAGS, self, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(again.status ?? 1);
+}
 let bad = 0;
 if (backend === 'sqlite') {
   bad = await bench('sqlite', undefined);
@@ -134,7 +141,6 @@ if (backend === 'sqlite') {
 } else if (backend === undefined) {
   const loads = process.env.BENCH_CONCURRENCY ? [C] : LOADS;
   console.log(`paddock release build, loopback, ${ROUNDS} rounds of a ${PHASE_MS} ms phase per path, ${loads.join(' then ')} concurrent clients, RUST_LOG=warn, ${os.cpus().length} CPUs, one client process (${CLIENT_FLAGS.join(' ')}) per backend and load`);
-  const self = new URL(import.meta.url).pathname;
   const run = (name, concurrency) => {
     const env = { ...process.env, BENCH_CONCURRENCY: String(concurrency) };
     return spawnSync(process.execPath, [...CLIENT_FLAGS, self, name], { stdio: 'inherit', env }).status === 0 ? 0 : 1;
