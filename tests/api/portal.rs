@@ -4,6 +4,7 @@ use crate::common::accounts::{Browser, PASSWORD, log_in, sign_up, unique_email, 
 use crate::common::portal::{
     portal_calls, portal_link, portal_session, subscriber, wait_for_subscription,
 };
+use crate::common::triggers::refuse_inserts;
 use crate::common::webhooks::{T1, T2, customer_data, envelope, fresh_id};
 use crate::common::{backends, spawn_app_on};
 use paddock::server::db::audit;
@@ -150,5 +151,26 @@ async fn every_attempt_is_audited_without_the_url() {
             assert!(!text.contains(url_of(&body)) && !text.contains(url_of(&link)));
             assert!(!text.contains("token"), "no URL or token: {text}");
         }
+    }
+}
+
+#[tokio::test]
+async fn a_url_whose_audit_row_cannot_be_written_is_not_handed_out() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        let (mut user, _, sub) = subscriber(&app, &unique_email()).await;
+        refuse_inserts(&app.db, "portal_audit", "outcome", "minted").await;
+        let before = portal_calls(&app).await;
+        let (status, session) = portal_session(&mut user).await;
+        let (link_status, link) = portal_link(&mut user, &sub, "cancel").await;
+        assert_eq!(portal_calls(&app).await, before + 2, "{backend:?}: minted");
+        let origin = app.emulator_origin.as_ref().expect("local").as_str();
+        for (status, body) in [(status, session), (link_status, link)] {
+            assert_eq!(status, 503, "{backend:?}: {body}");
+            assert!(body.get("url").is_none(), "{backend:?}: {body}");
+            assert!(!body.to_string().contains(origin), "{backend:?}: {body}");
+        }
+        let rows = audit::for_user(&app.db, 1).await.expect("audit rows");
+        assert!(rows.is_empty(), "{backend:?}: {rows:?}");
     }
 }

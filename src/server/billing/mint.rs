@@ -128,8 +128,11 @@ pub async fn mint(
             .fail(portal.audit, "refused_url", PortalError::Unavailable)
             .await);
     };
+    // Every handed-out URL has its row: one that cannot be written hands out nothing.
+    if !audit.save(portal.audit, "minted").await {
+        return Err(PortalError::Unavailable);
+    }
     tracing::info!(request_id = %session.request_id, kind = %audit.row.kind, "portal: minted");
-    audit.save(portal.audit, "minted").await;
     Ok(url.expose().to_owned())
 }
 
@@ -191,11 +194,16 @@ impl Audit {
     }
 
     /// Appends the row; the mint answers only once it is stored (or failed, logged).
-    async fn save(&mut self, writer: &AuditWriter, outcome: &str) {
+    /// Whether it was stored.
+    async fn save(&mut self, writer: &AuditWriter, outcome: &str) -> bool {
         self.row.outcome = outcome.into();
         self.row.created_at = OffsetDateTime::now_utc().unix_timestamp();
-        if let Err(e) = writer.submit(self.row.entry()).await {
-            tracing::error!(error = %e, "portal: could not write the audit row");
+        match writer.submit(self.row.entry()).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(error = %e, outcome, "portal: could not write the audit row");
+                false
+            }
         }
     }
 
@@ -205,6 +213,7 @@ impl Audit {
         outcome: &str,
         error: PortalError,
     ) -> PortalError {
+        // A refusal is answered as it is whether or not its row could be written.
         self.save(writer, outcome).await;
         error
     }
