@@ -27,6 +27,7 @@ mod http;
 mod http_serve;
 mod instances;
 mod limits_shared;
+mod operator_allowlist;
 mod operator_cli;
 mod paddle_mode;
 mod portal;

@@ -1,120 +1,15 @@
 //! `paddock portal-session`: an operator mints a portal session for a mirrored customer,
 //! against a running app's emulator; refusals never reach Paddle; every attempt is audited.
-use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use crate::common::portal::{portal_calls, wait_for_subscription};
-use crate::common::{Backend, TestApp, backends, fresh_database, secret, spawn_app_on};
+use crate::common::operator::{ACTOR, Run, paddock, start};
+use crate::common::portal::portal_calls;
+use crate::common::{Backend, backends, fresh_database, secret};
 use jsonschema::{Draft, Registry, Validator};
 use paddle::CustomerId;
 use paddock::server::db::Database;
 use paddock::server::db::audit::{self, AuditRow, OperatorRow};
 use serde_json::{Value, json};
-
-/// `$USER` of every run: the audit rows say `operator:ops-tester`.
-const OS_USER: &str = "ops-tester";
-const ACTOR: &str = "operator:ops-tester";
-
-/// A running app (with its emulator) and what the CLI needs to reach the same things.
-struct Ops {
-    app: TestApp,
-    database_url: String,
-    emulator_addr: String,
-    cli_dir: tempfile::TempDir,
-}
-
-async fn start(backend: Backend) -> Ops {
-    let app = spawn_app_on(backend).await;
-    let database_url = app.database_url.clone();
-    let emulator = app.emulator_origin.clone().expect("local mode");
-    let emulator_addr = format!(
-        "{}:{}",
-        emulator.host_str().expect("host"),
-        emulator.port().expect("port")
-    );
-    Ops {
-        app,
-        database_url,
-        emulator_addr,
-        cli_dir: tempfile::tempdir().expect("temp dir"),
-    }
-}
-
-impl Ops {
-    /// `paddock portal-session …` on this app's database and emulator, stdin not a terminal.
-    async fn run(&self, args: &[&str]) -> Run {
-        let mut cmd = paddock(self.cli_dir.path());
-        cmd.env("DATABASE_URL", &self.database_url)
-            .env("PADDLE_EMULATOR_ADDR", &self.emulator_addr)
-            .arg("portal-session")
-            .args(args);
-        // Blocking, off the runtime that serves the app and its emulator.
-        let out = tokio::task::spawn_blocking(move || cmd.output().expect("runs"))
-            .await
-            .expect("joins");
-        Run::from(out)
-    }
-
-    /// A customer of the emulator with one active subscription, both in the mirror.
-    async fn customer(&self) -> (String, String) {
-        let (customer, sub) = self
-            .app
-            .emulator_checkout(&crate::common::accounts::unique_email())
-            .await;
-        wait_for_subscription(&self.app, &customer, &sub).await;
-        (customer, sub)
-    }
-
-    fn origin(&self) -> String {
-        format!("http://{}/", self.emulator_addr)
-    }
-}
-
-/// The binary with a clean environment: nothing of the developer's shell leaks in.
-fn paddock(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_paddock"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("USER", OS_USER)
-        .env("PADDOCK_DATA_DIR", dir)
-        .current_dir(dir)
-        .stdin(Stdio::null());
-    cmd
-}
-
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
-}
-
-impl From<Output> for Run {
-    fn from(out: Output) -> Self {
-        Self {
-            ok: out.status.success(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-}
-
-impl Run {
-    /// A failure with exactly one line on stderr, which it returns.
-    fn failed_with_one_line(&self) -> &str {
-        assert!(!self.ok, "should fail; stdout: {}", self.stdout);
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "one line on stderr: {}", self.stderr);
-        lines[0]
-    }
-
-    /// The first line of stdout that contains `label`.
-    fn line(&self, label: &str) -> &str {
-        self.stdout
-            .lines()
-            .find(|l| l.contains(label))
-            .unwrap_or_else(|| panic!("no `{label}` line in: {}", self.stdout))
-    }
-}
 
 #[tokio::test]
 async fn mints_an_overview_link_for_a_customer_after_showing_who_it_is() {

@@ -49,6 +49,19 @@ impl PortalOrigin {
             Self::Emulator(origin) => url.origin() == origin.origin(),
         }
     }
+
+    /// Whether every string in `value`, at any depth, that reads as a URL is one
+    /// [`Self::allows`]: for output that passes a whole entity on (`paddock portal-session
+    /// --json`), so that a link this version does not model cannot slip through unchecked.
+    pub fn allows_every_url_in(&self, value: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => Url::parse(s).is_err() || self.allows(s),
+            Value::Array(items) => items.iter().all(|v| self.allows_every_url_in(v)),
+            Value::Object(fields) => fields.values().all(|v| self.allows_every_url_in(v)),
+            Value::Null | Value::Bool(_) | Value::Number(_) => true,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -88,5 +101,27 @@ mod tests {
         ] {
             assert!(!local.allows(bad), "{bad} must be refused");
         }
+    }
+
+    #[test]
+    fn every_url_of_an_entity_is_checked_and_other_strings_are_not() {
+        let ok = "https://customer-portal.paddle.com/cpl_1?action=overview&token=t";
+        let mut entity = serde_json::json!({
+            "id": "cpls_01h8x6n3a2j6z7qeqz8tq9w1k4",
+            "customer_id": "ctm_01h8x6n3a2j6z7qeqz8tq9w1k4",
+            "created_at": "2026-12-03T08:00:00.000Z",
+            "urls": {
+                "general": { "overview": ok },
+                "subscriptions": [{ "id": "sub_01h8x6n3a2j6z7qeqz8tq9w1k4",
+                    "cancel_subscription": ok, "view_subscription": ok }],
+            },
+        });
+        assert!(LIVE.allows_every_url_in(&entity));
+        entity["urls"]["subscriptions"][0]["view_subscription"] =
+            serde_json::json!("https://evil.example/cpl_1?token=t");
+        assert!(!LIVE.allows_every_url_in(&entity), "a link at any depth");
+        entity["urls"]["subscriptions"][0]["view_subscription"] = serde_json::json!(ok);
+        entity["later"] = serde_json::json!(["javascript:alert(1)"]);
+        assert!(!LIVE.allows_every_url_in(&entity), "a field not modelled");
     }
 }

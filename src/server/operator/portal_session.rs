@@ -156,7 +156,7 @@ impl Operator<'_> {
             let e = PortalSessionError::Unreadable(request_id);
             return Err(self.refuse(&mut row, "unreadable", e).await);
         };
-        if !self.allowed(&session) {
+        if !self.allowed(&session, &answer.data) {
             let e = PortalSessionError::RefusedUrl(request_id);
             return Err(self.refuse(&mut row, "refused_url", e).await);
         }
@@ -196,8 +196,9 @@ impl Operator<'_> {
         )
     }
 
-    /// Whether every link of `session` points where portal links may.
-    fn allowed(&self, session: &CustomerPortalSession) -> bool {
+    /// Whether every link of `session` points where portal links may, and so does any other
+    /// URL in `data`, Paddle's entity as it came (which `--json` prints whole).
+    fn allowed(&self, session: &CustomerPortalSession, data: &serde_json::Value) -> bool {
         let Some(origin) = &self.origin else {
             return false;
         };
@@ -210,6 +211,7 @@ impl Operator<'_> {
                 ]
             }))
             .all(|url| origin.allows(url.expose()))
+            && origin.allows_every_url_in(data)
     }
 
     /// Audits a refusal (best effort: the refusal is what the operator must see).

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod doctor;
 pub mod emulator;
+pub mod operator;
 pub mod portal;
 pub mod standalone;
 pub mod triggers;
