@@ -1,11 +1,14 @@
 # The two Quickstart commands. Each installs what it is missing, then does its job.
-.PHONY: run test bundle-size bench fuzz
+.PHONY: run test release bundle-size bench fuzz
 
 run:  ## build and serve on http://127.0.0.1:3000 (SQLite in ./data)
 	@scripts/run
 
 test: ## formatting, clippy, every Rust test, the Playwright suite
 	@scripts/test
+
+release: ## the release server and its browser files (target/release/paddock, target/site)
+	@scripts/release
 
 bundle-size: ## raw, gzip and brotli size of every file the home page downloads
 	@scripts/bundle-size

@@ -29,10 +29,7 @@ case "${1:-}" in
 esac
 command -v node >/dev/null || die "the benchmark needs Node.js"
 if [ ! -x target/release/paddock ] || [ ! -d target/site/pkg ]; then
-  # A release build runs wasm-opt, which comes with the npm packages (binaryen), so the
-  # bootstrap's --release step installs them first, as `make test`'s does.
-  "$ROOT/scripts/bootstrap" --release
-  say "no release build yet: cargo leptos build --release"
-  cargo leptos build --release
+  say "no release build yet: make release"
+  "$ROOT/scripts/release"
 fi
 exec timeout 600 node "bench/$1.mjs"

@@ -63,7 +63,7 @@ as_root() {
 start_server() {
   local addr="$1" data="$2" emulator="${3:-127.0.0.1:0}"
   local bin="$ROOT/target/release/paddock"
-  [ -x "$bin" ] || die "no release build at $bin (run: cargo leptos build --release)"
+  [ -x "$bin" ] || die "no release build at $bin (run: make release)"
   mkdir -p "$data"
   LEPTOS_SITE_ADDR="$addr" LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_OUTPUT_NAME=paddock \
     PADDOCK_DATA_DIR="$data" PADDLE_EMULATOR_ADDR="$emulator" RUST_LOG="${RUST_LOG:-info}" \
