@@ -126,8 +126,11 @@ const pgAdmin = process.env.BENCH_POSTGRES_URL || process.env.TEST_POSTGRES_URL;
 const backend = process.argv[2];
 const self = new URL(import.meta.url).pathname;
 // A one-backend run started by hand gets the client flags too, so that it measures what
-// `make bench` measures; a semi-space size given on the command line is kept.
-if (backend !== undefined && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+// `make bench` measures; a semi-space size given to Node (its command line or
+// NODE_OPTIONS, either spelling) is kept.
+const SEMI_SPACE = /--max[-_]semi[-_]space[-_]size/;
+const sized = process.execArgv.some((a) => SEMI_SPACE.test(a)) || SEMI_SPACE.test(process.env.NODE_OPTIONS ?? '');
+if (backend !== undefined && !sized) {
   const again = spawnSync(process.execPath, [...process.execArgv, ...CLIENT_FLAGS, self, ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(again.status ?? 1);
 }

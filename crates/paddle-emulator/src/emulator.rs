@@ -52,8 +52,8 @@ pub enum EmulatorError {
     /// The task encoding the state panicked or was cancelled.
     #[error("the task encoding the state did not finish")]
     EncodeTask,
-    /// The state file could not be written.
-    #[error("could not write the state file {path}")]
+    /// The state file could not be written (or, at start, its folder created).
+    #[error("could not write the state file {path} (or create its folder)")]
     WriteState {
         /// The state file.
         path: PathBuf,
