@@ -6,7 +6,7 @@ use paddock::server::db::audit;
 use serde_json::{Value, json};
 
 use crate::common::Backend;
-use crate::common::operator::{ACTOR, Ops, Run, paddock, start};
+use crate::common::operator::{ACTOR, Ops, Run, output, paddock, start};
 use crate::common::standalone::SHARED_SECRET;
 
 /// A Paddle-compatible API on loopback: every request gets 201 and `answer(its origin)`.
@@ -34,10 +34,7 @@ async fn run_against(ops: &Ops, api: &str, customer: &str, sub: &str) -> Run {
         .env("PADDLE_WEBHOOK_SECRETS", SHARED_SECRET)
         .args(["portal-session", "--customer", customer])
         .args(["--subscription", sub, "--yes", "--json"]);
-    let out = tokio::task::spawn_blocking(move || cmd.output().expect("runs"))
-        .await
-        .expect("joins");
-    Run::from(out)
+    output(cmd).await
 }
 
 #[tokio::test]

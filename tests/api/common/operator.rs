@@ -42,11 +42,7 @@ impl Ops {
             .env("PADDLE_EMULATOR_ADDR", &self.emulator_addr)
             .arg("portal-session")
             .args(args);
-        // Blocking, off the runtime that serves the app and its emulator.
-        let out = tokio::task::spawn_blocking(move || cmd.output().expect("runs"))
-            .await
-            .expect("joins");
-        Run::from(out)
+        output(cmd).await
     }
 
     /// A customer of the emulator with one active subscription, both in the mirror.
@@ -74,6 +70,14 @@ pub fn paddock(dir: &std::path::Path) -> Command {
         .current_dir(dir)
         .stdin(Stdio::null());
     cmd
+}
+
+/// Runs `cmd` to its end, blocking off the runtime that serves the app and its emulator.
+pub async fn output(mut cmd: Command) -> Run {
+    let out = tokio::task::spawn_blocking(move || cmd.output().expect("runs"))
+        .await
+        .expect("joins");
+    Run::from(out)
 }
 
 pub struct Run {
