@@ -25,49 +25,62 @@ use crate::server::db::mirror::{
     subscription_conflict, subscription_insert,
 };
 
-/// The listed elements of the JSON array `j.value`, as a select list.
+/// The listed elements of the row `j.v` (a JSON array), as a select list.
 macro_rules! elements {
     ($first:literal $(, $n:literal)*) => {
-        concat!("j.value ->> ", $first $(, ", j.value ->> ", $n)*)
+        concat!("j.v ->> ", $first $(, ", j.v ->> ", $n)*)
     };
 }
 
-/// The text that the `$start`-th and `$len`-th elements of `j.value` locate in `$4`: the
+/// The text that the `$start`-th and `$len`-th elements of `j.v` locate in `$4`: the
 /// batch's long texts (payloads, items) travel as one blob, not escaped inside the JSON.
 macro_rules! text {
     ($start:literal, $len:literal) => {
         concat!(
-            "CAST(substr($4, j.value ->> ",
+            "CAST(substr($4, j.v ->> ",
             $start,
-            ", j.value ->> ",
+            ", j.v ->> ",
             $len,
             ") AS TEXT)"
         )
     };
 }
 
-/// Rows of the JSON array `$array` (its `$event_id`-th element is the event's id), only
-/// for events not stored before; `WHERE` also keeps SQLite's upsert parsing unambiguous.
-macro_rules! new_rows {
-    ($array:literal, $event_id:literal) => {
+/// The rows of the JSON array `$array` as `j(v, k)`: each row's text made once
+/// (`MATERIALIZED`), not once for every element read from it, as `json_each`'s `value`
+/// column is when a query reads it several times.
+macro_rules! rows_of {
+    ($array:literal) => {
         concat!(
-            " FROM json_each(",
+            "WITH j(v, k) AS MATERIALIZED (SELECT value, key FROM json_each(",
             $array,
-            ") AS j WHERE NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.event_id = ",
+            ")) "
+        )
+    };
+}
+
+/// From `j`, only the rows of events not stored before (the `$event_id`-th element of a
+/// row is its event's id); `WHERE` also keeps SQLite's upsert parsing unambiguous.
+macro_rules! new_rows {
+    ($event_id:literal) => {
+        concat!(
+            " FROM j WHERE NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.event_id = ",
             elements!($event_id),
-            ") ORDER BY j.key "
+            ") ORDER BY j.k "
         )
     };
 }
 
 const STORE: &str = concat!(
     "PRAGMA synchronous = FULL; BEGIN IMMEDIATE; ",
+    rows_of!("$1"),
     customer_insert!(),
     " SELECT ",
     elements!(0, 1, 2, 3, 4, 5, 6),
-    new_rows!("$1", 6),
+    new_rows!(6),
     customer_conflict!(),
     "; ",
+    rows_of!("$2"),
     subscription_insert!(),
     " SELECT ",
     elements!(0, 1, 2),
@@ -75,15 +88,16 @@ const STORE: &str = concat!(
     text!(3, 15),
     ", ",
     elements!(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14),
-    new_rows!("$2", 14),
+    new_rows!(14),
     subscription_conflict!(),
     "; ",
+    rows_of!("$3"),
     event_columns!(),
     " SELECT ",
     elements!(0, 1, 2, 3, 4, 5),
     ", ",
     text!(6, 7),
-    " FROM json_each($3) AS j WHERE true ORDER BY j.key \
+    " FROM j WHERE true ORDER BY j.k \
      ON CONFLICT (event_id) DO NOTHING RETURNING event_id; \
      COMMIT;"
 );
