@@ -226,3 +226,22 @@ fn items_and_scheduled_change_are_stored_as_sent() {
     assert_eq!(s.scheduled_change.as_deref(), Some(change));
     assert_eq!(received.event.payload, body);
 }
+
+#[test]
+fn the_body_is_stored_as_sent_and_bytes_that_are_not_utf8_as_u_fffd() {
+    let body = envelope("customer.updated", "2024-04-12T13:16:10Z", customer());
+    let received = decode(&body, 0).expect("decodes");
+    assert_eq!(received.event.payload.as_bytes(), &body[..]);
+    // A field this version does not read is skipped, its text unchecked.
+    let mut odd = body.clone();
+    odd.splice(1..1, b"\"note\":\"\xff\",".iter().copied());
+    let received = decode(&odd, 0).expect("decodes");
+    assert!(
+        received
+            .event
+            .payload
+            .starts_with("{\"note\":\"\u{FFFD}\","),
+        "{}",
+        received.event.payload
+    );
+}
