@@ -136,19 +136,28 @@ pub fn router(state: AppState) -> Router {
             r.route(listing.path(), get(page.clone()))
         })
         .route_layer(login_required!(accounts::Backend, login_url = "/login"));
-    Router::new()
-        .merge(health::routes())
-        .merge(crate::server::webhooks::routes())
+    // The browser's part: pages, server functions and files, behind the session and
+    // cross-site layers, with compressed answers.
+    let browser = Router::new()
         .merge(signed_in)
         .leptos_routes_with_context(&state, public, context.clone(), app_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(CompressionLayer::new())
         .layer(accounts::web::auth_layer(&state))
         .layer(axum::middleware::from_fn_with_state(
             Arc::<str>::from(state.settings.public_origin()),
             same_origin::require_same_origin,
-        ))
+        ));
+    // Machines' part: the probes and Paddle's webhooks. No browser session (they send no
+    // cookie), no cross-site check (a webhook is signed, a probe changes nothing), and
+    // answers too small to compress: none of those layers' work on every call
+    // (`make bench`'s /healthz and webhook paths). The layers below cover both parts.
+    Router::new()
+        .merge(health::routes())
+        .merge(crate::server::webhooks::routes())
+        .merge(browser)
         .layer(
             ServiceBuilder::new()
                 .layer(axum::middleware::from_fn(drop_unsafe_request_id))
@@ -159,7 +168,6 @@ pub fn router(state: AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(CompressionLayer::new())
                 .layer(headers::layers())
                 // 408 for a request not answered in time; the body must arrive in time too.
                 .layer(TimeoutLayer::with_status_code(

@@ -239,3 +239,25 @@ async fn every_visit_extends_the_session() {
         "inactivity clock restarts: {cookie}"
     );
 }
+
+#[tokio::test]
+async fn probes_and_webhooks_neither_read_nor_extend_a_session() {
+    let app = crate::common::spawn_app().await;
+    let email = unique_email();
+    sign_up(&app, &email).await;
+    let mut b = log_in(&app, &email, PASSWORD).await;
+    // The machines' routes sit outside the session layer: the browser's cookie, sent
+    // along, is neither loaded nor saved (a page would save it and set it again).
+    for path in ["/healthz", "/readyz"] {
+        let res = b.get(path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(res.headers().get("set-cookie").is_none(), "{path}");
+    }
+    let hook = b.post("/webhooks/paddle", &[]).await;
+    assert_eq!(hook.status(), 400, "unsigned");
+    assert!(hook.headers().get("set-cookie").is_none());
+    // The same cookie is a live session that a page does extend.
+    let page = b.get("/dashboard").await;
+    assert_eq!(page.status(), 200);
+    assert!(page.headers().get("set-cookie").is_some());
+}

@@ -182,6 +182,24 @@ async fn the_eleventh_failed_log_in_gets_429_with_retry_after() {
 }
 
 #[tokio::test]
+async fn only_the_webhook_route_takes_posts_from_other_sites() {
+    let app = spawn_app().await;
+    // Paddle's signed route is outside the cross-site check (it answers for the
+    // signature: 400 unsigned); no other path under /webhooks/ is.
+    for (path, status) in [("/webhooks/paddle", 400), ("/webhooks/other", 403)] {
+        let res = app
+            .client
+            .post(app.url(path))
+            .header("origin", "http://evil.example")
+            .body("{}")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), status, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn cross_origin_posts_are_refused() {
     let app = spawn_app().await;
     let email = unique_email();

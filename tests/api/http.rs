@@ -146,6 +146,21 @@ async fn every_response_carries_the_security_headers() {
         let csp = h["content-security-policy"].to_str().expect("ascii");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
     }
+    // The webhook route, outside the browser's layers, keeps the ones every answer gets.
+    let hook = app
+        .client
+        .post(app.url("/webhooks/paddle"))
+        .body("{}")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(hook.status(), 400, "unsigned");
+    let h = hook.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["cache-control"], "no-store");
+    assert_eq!(h["x-request-id"].len(), 36);
+    let csp = h["content-security-policy"].to_str().expect("ascii");
+    assert!(csp.contains("default-src 'none'"), "{csp}");
 }
 
 #[tokio::test]
