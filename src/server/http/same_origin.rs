@@ -1,7 +1,7 @@
 //! Cross-site request refusal: a state-changing request must come from the app's own
 //! pages. Browsers send `Origin` on such requests; `Referer` is the fallback. Paddle's
-//! webhooks are signed, not same-origin: their route is outside this layer
-//! (`startup::router`), and no other path is exempt.
+//! webhooks are signed, not same-origin: their route is outside this layer, with the
+//! probes, which take only GET (`startup::router`). No other path is exempt.
 
 use std::sync::Arc;
 
