@@ -1,5 +1,5 @@
 # The two Quickstart commands. Each installs what it is missing, then does its job.
-.PHONY: run test release bundle-size bench fuzz
+.PHONY: run test release bundle-size bench bench-instructions fuzz
 
 run:  ## build and serve on http://127.0.0.1:3000 (SQLite in ./data)
 	@scripts/run
@@ -17,6 +17,9 @@ bench: ## release-build figures: webhooks (SQLite, Postgres) and portal mints th
 	@bench/run.sh webhooks
 	@bench/run.sh portal
 	@bench/run.sh limits
+
+bench-instructions: ## instructions per request of the release build on the bench's paths (needs valgrind)
+	@bench/run.sh instructions
 
 fuzz: ## a million generated inputs (FUZZ_INPUTS) through the webhook signature, event and id parsers
 	@scripts/fuzz

@@ -46,8 +46,9 @@ export function request(port, method, pathname, body, headers = {}) {
   });
 }
 
-// The release server on free ports, local mode, RUST_LOG=warn, plus `env`.
-export async function startServer(env = {}) {
+// The release server on free ports, local mode, RUST_LOG=warn, plus `env`; `wrap`: a
+// command line to run it under (valgrind's, for bench/instructions.mjs).
+export async function startServer(env = {}, wrap = []) {
   const data = mkdtempSync(path.join(os.tmpdir(), 'paddock-bench-'));
   const [port, emulatorPort] = [await freePort(), await freePort()];
   const log = openSync(path.join(data, 'server.log'), 'w');
@@ -56,12 +57,14 @@ export async function startServer(env = {}) {
     LEPTOS_SITE_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: path.join(ROOT, 'target/site'),
     LEPTOS_OUTPUT_NAME: 'paddock', PADDLE_EMULATOR_ADDR: `127.0.0.1:${emulatorPort}`, ...env,
   };
-  const child = spawn(BIN, ['serve'], { env: all, stdio: ['ignore', log, log] });
-  const deadline = Date.now() + 30_000;
+  const [cmd, ...args] = [...wrap, BIN, 'serve'];
+  const child = spawn(cmd, args, { env: all, stdio: ['ignore', log, log] });
+  const started = Date.now();
+  const deadline = started + (wrap.length > 0 ? 300_000 : 30_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited; see ${data}/server.log`);
     try { if ((await request(port, 'GET', '/readyz')).status === 200) break; } catch { /* not yet */ }
-    if (Date.now() > deadline) { child.kill('SIGTERM'); throw new Error('server not ready in 30 s'); }
+    if (Date.now() > deadline) { child.kill('SIGTERM'); throw new Error(`server not ready in ${(deadline - started) / 1000} s`); }
     await new Promise((r) => setTimeout(r, 100));
   }
   const stop = async () => {

@@ -9,6 +9,7 @@
 import os from 'node:os';
 
 import { API_KEY, PHASE_MS, ROUNDS, agent, alternate, clients, fmt, load, merge, paced, request, startServer, timed } from './lib.mjs';
+import { subscriber } from './users.mjs';
 
 // Mints per paced phase pair; the saturated phases run for BENCH_PHASE_MS each, in
 // BENCH_ROUNDS rounds.
@@ -16,44 +17,6 @@ const N = Math.min(Number(process.env.BENCH_MINTS ?? 2000), 20000);
 const C = clients(32);
 const USERS = C;
 const BUDGET_MS = 2; // the issue's bound on what the app may add at p50
-const PASSWORD = 'correct horse battery';
-
-const form = (fields) => new URLSearchParams(fields).toString();
-
-// A verified, signed-in user with a customer and one subscription in the mirror:
-// sign-up, the link from the local outbox, log-in, the emulator's checkout.
-async function subscriber(server, i) {
-  const origin = `http://127.0.0.1:${server.port}`;
-  const post = (p, fields, extra = {}) => request(server.port, 'POST', p, form(fields), {
-    'content-type': 'application/x-www-form-urlencoded', origin, ...extra,
-  });
-  const email = `bench-${process.pid}-${i}@example.com`;
-  const signup = await post('/api/auth/signup', { email, password: PASSWORD });
-  if (signup.status !== 200 && signup.status !== 303) throw new Error(`sign-up ${email}: HTTP ${signup.status}`);
-  const outbox = (await request(server.port, 'GET', '/dev/mail')).body;
-  const item = outbox.split('<li').find((li) => li.includes(email));
-  const token = item?.match(/verify-email\?token=([A-Za-z0-9_-]+)/)?.[1];
-  if (!token) throw new Error(`no verification link for ${email}`);
-  await post('/api/auth/verify-email', { token, password: PASSWORD });
-  const login = await post('/api/auth/login', { email, password: PASSWORD });
-  const cookie = (login.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
-  if (!cookie) throw new Error(`log-in ${email}: HTTP ${login.status}, no session cookie`);
-  const bought = await request(server.emulatorPort, 'POST', '/_emulator/checkout',
-    JSON.stringify({ email }), { 'content-type': 'application/json' });
-  if (bought.status !== 201) throw new Error(`checkout ${email}: HTTP ${bought.status}`);
-  const { customer_id, subscription_id } = JSON.parse(bought.body);
-  const headers = { origin, cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  // The webhooks are asynchronous: wait until the mirror lets this user mint.
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const res = await request(server.port, 'POST', '/api/portal/session', '', headers);
-    if (res.status === 200) break;
-    if (Date.now() > deadline) throw new Error(`${email}: no mint after 10 s (HTTP ${res.status} ${res.body})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { headers, customer_id, subscription_id };
-}
-
 console.log(`paddock release build, SQLite, loopback, ${N} mints per paced phase pair, ${C} concurrent clients, ${USERS} signed-in users, RUST_LOG=warn, ${os.cpus().length} CPUs`);
 // The limits would otherwise stop a benchmark, which is what they are for.
 const server = await startServer({ PORTAL_MINTS_PER_MINUTE: '100000', SIGNUPS_PER_HOUR: '100000' });

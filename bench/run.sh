@@ -10,6 +10,10 @@
 #                           mints made directly on the embedded emulator, saturated and
 #                           paced; BENCH_PHASE_MS (1000), BENCH_ROUNDS (3), BENCH_MINTS
 #                           (2000, paced), BENCH_CONCURRENCY (32)
+#   bench/run.sh instructions  instructions the server executes per request on each of
+#                           those paths, counted by valgrind's callgrind (needs valgrind):
+#                           a figure that noise does not move; BENCH_REQUESTS (2000),
+#                           BENCH_CONCURRENCY (16)
 #   bench/run.sh limits     the shared (Postgres) limit store's reservation next to one
 #                           SELECT 1 round trip and to the in-memory store (needs
 #                           BENCH_POSTGRES_URL or TEST_POSTGRES_URL)
@@ -18,14 +22,14 @@ source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
 
 case "${1:-}" in
-  webhooks | portal) ;;
+  webhooks | portal | instructions) ;;
   limits)
     export TEST_POSTGRES_URL="${BENCH_POSTGRES_URL:-${TEST_POSTGRES_URL:-}}"
     [ -n "$TEST_POSTGRES_URL" ] || die "bench/run.sh limits needs BENCH_POSTGRES_URL or TEST_POSTGRES_URL"
     RUSTFLAGS="--cfg erase_components" exec cargo test -q -p paddock --no-default-features \
       --features ssr --test api -- --ignored --exact limits_shared::limit_store_cost --nocapture
     ;;
-  *) die "usage: bench/run.sh webhooks|portal|limits" ;;
+  *) die "usage: bench/run.sh webhooks|portal|instructions|limits" ;;
 esac
 command -v node >/dev/null || die "the benchmark needs Node.js"
 if [ ! -x target/release/paddock ] || [ ! -d target/site/pkg ]; then

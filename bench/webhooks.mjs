@@ -18,52 +18,18 @@
 // 60 ms at 64 clients, every request in flight waited through it, and p99 was the
 // client's (even /healthz's was 16-21 ms).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 
-import { API_KEY, PHASE_MS, ROUNDS, agent, alternate, clients, fmt, load, postgresPids, request, startServer, timed } from './lib.mjs';
+import { event, templates, webhookSecret } from './events.mjs';
+import { PHASE_MS, ROUNDS, agent, alternate, clients, fmt, load, postgresPids, request, startServer, timed } from './lib.mjs';
 
 // Signed events built before the clock starts: more than the webhook phases can send.
 const N = Math.max(1000, Math.min(Number(process.env.BENCH_EVENTS ?? 60_000), 100_000));
 const LOADS = [16, 64];
 const CLIENT_FLAGS = ['--max-semi-space-size=64'];
 const C = clients(LOADS[0]);
-const SECRET = `pdl_ntfset_${randomBytes(13).toString('hex')}_${randomBytes(16).toString('hex')}`;
-
-// Real entities from the server's own emulator, used as templates with fresh ids.
-async function templates(emulatorPort) {
-  const json = { 'content-type': 'application/json' };
-  const checkout = await request(emulatorPort, 'POST', '/_emulator/checkout', JSON.stringify({ email: 'bench@example.com' }), json);
-  if (checkout.status !== 201) throw new Error(`emulator checkout: HTTP ${checkout.status}`);
-  const { customer_id, subscription_id } = JSON.parse(checkout.body);
-  const auth = { authorization: `Bearer ${API_KEY}` };
-  const customer = JSON.parse((await request(emulatorPort, 'GET', `/customers/${customer_id}`, undefined, auth)).body).data;
-  const subscription = JSON.parse((await request(emulatorPort, 'GET', `/subscriptions/${subscription_id}`, undefined, auth)).body).data;
-  delete subscription.management_urls;
-  return { customer, subscription };
-}
-
-const id26 = (run, i) => `${run}${String(i).padStart(20, '0')}`.slice(-26);
-function event(tpl, run, i) {
-  const customerId = `ctm_${id26(run, i >> 1)}`;
-  const data = i % 2 === 0
-    ? { ...tpl.customer, id: customerId, email: `bench${run}.${i}@example.com` }
-    : { ...tpl.subscription, id: `sub_${id26(run, i)}`, customer_id: customerId };
-  const body = JSON.stringify({
-    event_id: `evt_${id26(run, i)}`, notification_id: `ntf_${id26(run, i)}`,
-    event_type: i % 2 === 0 ? 'customer.created' : 'subscription.created',
-    occurred_at: new Date().toISOString().replace('Z', '000Z'), data,
-  });
-  const ts = Math.floor(Date.now() / 1000);
-  const h1 = createHmac('sha256', SECRET).update(`${ts}:${body}`).digest('hex');
-  // As bytes, with their length: what goes on the wire is ready before the clock starts.
-  const bytes = Buffer.from(body);
-  const headers = {
-    'content-type': 'application/json', 'content-length': String(bytes.length),
-    'paddle-signature': `ts=${ts};h1=${h1}`,
-  };
-  return { body: bytes, headers };
-}
+const SECRET = webhookSecret();
 
 async function bench(backend, databaseUrl) {
   const name = `${backend}/${C}`;
@@ -76,7 +42,7 @@ async function bench(backend, databaseUrl) {
     // work, not this client's JSON, HMAC and UTF-8 (the server's tolerance is raised to
     // cover the run).
     const WARM = 400;
-    const events = Array.from({ length: N + WARM }, (_, i) => event(tpl, run, i));
+    const events = Array.from({ length: N + WARM }, (_, i) => event(tpl, run, i, SECRET));
     const health = () => request(server.port, 'GET', '/healthz');
     // CPU per request: the app's threads, and Postgres's processes if used; the client's.
     const pids = () => (databaseUrl ? [server.pid, ...postgresPids()] : [server.pid]);
