@@ -4,6 +4,7 @@ use crate::common::accounts::{
     Browser, PASSWORD, age_account, log_in, sign_up, unique_email, verified_user,
 };
 use crate::common::{backends, spawn_app_on};
+use paddock::server::db::Database;
 
 #[tokio::test]
 async fn the_session_id_changes_at_log_in_and_the_old_one_stops_working() {
@@ -260,4 +261,55 @@ async fn probes_and_webhooks_neither_read_nor_extend_a_session() {
     let page = b.get("/dashboard").await;
     assert_eq!(page.status(), 200);
     assert!(page.headers().get("set-cookie").is_some());
+}
+
+#[tokio::test]
+async fn no_session_record_holds_a_copy_of_the_password_hash() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        let email = unique_email();
+        sign_up(&app, &email).await;
+        let mut b = log_in(&app, &email, PASSWORD).await;
+        assert_eq!(b.get("/dashboard").await.status(), 200, "{backend:?}");
+        let (records, hash): (Vec<Vec<u8>>, String) = match &app.db {
+            Database::Sqlite(pool) => (
+                sqlx::query_scalar("SELECT data FROM tower_sessions")
+                    .fetch_all(pool)
+                    .await
+                    .expect("sessions"),
+                sqlx::query_scalar("SELECT password_hash FROM users WHERE email = $1")
+                    .bind(&email)
+                    .fetch_one(pool)
+                    .await
+                    .expect("user"),
+            ),
+            Database::Postgres(pool) => (
+                sqlx::query_scalar(r#"SELECT data FROM "tower_sessions"."session""#)
+                    .fetch_all(pool)
+                    .await
+                    .expect("sessions"),
+                sqlx::query_scalar("SELECT password_hash FROM users WHERE email = $1")
+                    .bind(&email)
+                    .fetch_one(pool)
+                    .await
+                    .expect("user"),
+            ),
+        };
+        assert!(hash.starts_with("$argon2id$"), "{backend:?}");
+        assert!(
+            !records.is_empty(),
+            "{backend:?}: the signed-in session is stored"
+        );
+        // The PHC string's last part, the digest: in MessagePack, a byte array kept as
+        // numbers below 128 (as the session's JSON values keep one) is these very bytes.
+        let digest = hash.rsplit('$').next().expect("a PHC string");
+        assert!(digest.len() >= 32, "{backend:?}: {digest}");
+        for data in &records {
+            let found = data.windows(digest.len()).any(|w| w == digest.as_bytes());
+            assert!(
+                !found,
+                "{backend:?}: a session record holds the password hash"
+            );
+        }
+    }
 }

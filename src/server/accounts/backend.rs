@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum_login::{AuthUser, AuthnBackend, UserId};
+use sha2::{Digest, Sha256};
 
 use crate::server::accounts::config::AccountSettings;
 use crate::server::accounts::email::EmailAddress;
@@ -23,9 +24,11 @@ pub struct User {
     pub id: i64,
     pub email: EmailAddress,
     pub email_verified: bool,
-    /// What a session is bound to: the password hash and the verification time, so a
-    /// new password *or* the verification ends every session opened before it.
-    session_auth: String,
+    /// What a session is bound to: a SHA-256 of the password hash and the verification
+    /// time, so a new password *or* the verification ends every session opened before it.
+    /// A digest, so that no session record (the sessions table, every request's load)
+    /// holds a copy of the password hash: the hash's salt makes it unguessable.
+    session_auth: [u8; 32],
 }
 
 impl std::fmt::Debug for User {
@@ -48,7 +51,8 @@ impl From<users::UserRow> for User {
             id: row.id,
             email: EmailAddress::from_stored(row.email),
             email_verified: row.email_verified_at.is_some(),
-            session_auth: format!("{}|verified:{verified_at}", row.password_hash),
+            session_auth: Sha256::digest(format!("{}|verified:{verified_at}", row.password_hash))
+                .into(),
         }
     }
 }
@@ -63,7 +67,7 @@ impl AuthUser for User {
     /// Derived from the password hash and the verification time: a new password (new
     /// salt) or the address's verification ends every session opened before it.
     fn session_auth_hash(&self) -> &[u8] {
-        self.session_auth.as_bytes()
+        &self.session_auth
     }
 }
 
