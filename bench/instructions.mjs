@@ -19,8 +19,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { event, templates, webhookSecret } from './events.mjs';
-import { API_KEY, agent, clients, load, request, startServer } from './lib.mjs';
-import { subscriber } from './users.mjs';
+import { agent, clients, load, request, startServer } from './lib.mjs';
+import { directMint, subscriber } from './users.mjs';
 
 const N = Math.max(100, Math.min(Number(process.env.BENCH_REQUESTS ?? 2000), 20_000));
 const C = clients(16);
@@ -81,12 +81,7 @@ try {
   for (let i = 0; i < USERS; i++) users.push(await subscriber(server, i));
   const health = () => request(server.port, 'GET', '/healthz');
   const hook = (offset) => (i) => request(server.port, 'POST', '/webhooks/paddle', events[offset + i].body, events[offset + i].headers);
-  const direct = (i) => {
-    const u = users[i % USERS];
-    return request(server.emulatorPort, 'POST', `/customers/${u.customer_id}/portal-sessions`,
-      JSON.stringify({ subscription_ids: [u.subscription_id] }),
-      { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', 'paddle-version': '1' });
-  };
+  const direct = (i) => directMint(server, users[i % USERS]);
   const viaApp = (i) => request(server.port, 'POST', '/api/portal/session', '', users[i % USERS].headers);
   // Warm (pools, caches, prepared statements) before valgrind starts counting, then a
   // little more with its instrumentation on.

@@ -8,8 +8,8 @@
 //   BENCH_PHASE_MS=1000 BENCH_ROUNDS=3 BENCH_MINTS=2000 BENCH_CONCURRENCY=32 node bench/portal.mjs
 import os from 'node:os';
 
-import { API_KEY, PHASE_MS, ROUNDS, agent, alternate, clients, fmt, load, merge, paced, request, startServer, timed } from './lib.mjs';
-import { subscriber } from './users.mjs';
+import { PHASE_MS, ROUNDS, agent, alternate, clients, fmt, load, merge, paced, request, startServer, timed } from './lib.mjs';
+import { directMint, subscriber } from './users.mjs';
 
 // Mints per paced phase pair; the saturated phases run for BENCH_PHASE_MS each, in
 // BENCH_ROUNDS rounds.
@@ -24,12 +24,7 @@ let code = 1;
 try {
   const users = [];
   for (let i = 0; i < USERS; i++) users.push(await subscriber(server, i));
-  const direct = (i) => {
-    const u = users[i % USERS];
-    return request(server.emulatorPort, 'POST', `/customers/${u.customer_id}/portal-sessions`,
-      JSON.stringify({ subscription_ids: [u.subscription_id] }),
-      { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', 'paddle-version': '1' });
-  };
+  const direct = (i) => directMint(server, users[i % USERS]);
   const viaApp = (i) => request(server.port, 'POST', '/api/portal/session', '', users[i % USERS].headers);
   await load(200, direct, 201); // warm-up, both paths
   await load(200, viaApp, 200);

@@ -1,7 +1,7 @@
 // Signed-in subscribers for the benchmarks: each signs up, verifies through the app's
 // local outbox, logs in, buys on the embedded emulator and waits until the mirror lets
 // it mint. Node built-ins only.
-import { request } from './lib.mjs';
+import { API_KEY, request } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery';
 
@@ -39,4 +39,12 @@ export async function subscriber(server, i) {
     await new Promise((r) => setTimeout(r, 50));
   }
   return { headers, customer_id, subscription_id };
+}
+
+// One portal mint for `user` made directly on the server's embedded emulator, as the app
+// makes it: the baseline the app's own mint is measured against.
+export function directMint(server, user) {
+  return request(server.emulatorPort, 'POST', `/customers/${user.customer_id}/portal-sessions`,
+    JSON.stringify({ subscription_ids: [user.subscription_id] }),
+    { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', 'paddle-version': '1' });
 }

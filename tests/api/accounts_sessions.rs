@@ -4,7 +4,7 @@ use crate::common::accounts::{
     Browser, PASSWORD, age_account, log_in, sign_up, unique_email, verified_user,
 };
 use crate::common::{backends, spawn_app_on};
-use paddock::server::db::Database;
+use paddock::server::db::{Database, users};
 
 #[tokio::test]
 async fn the_session_id_changes_at_log_in_and_the_old_one_stops_working() {
@@ -271,30 +271,23 @@ async fn no_session_record_holds_a_copy_of_the_password_hash() {
         sign_up(&app, &email).await;
         let mut b = log_in(&app, &email, PASSWORD).await;
         assert_eq!(b.get("/dashboard").await.status(), 200, "{backend:?}");
-        let (records, hash): (Vec<Vec<u8>>, String) = match &app.db {
-            Database::Sqlite(pool) => (
-                sqlx::query_scalar("SELECT data FROM tower_sessions")
-                    .fetch_all(pool)
-                    .await
-                    .expect("sessions"),
-                sqlx::query_scalar("SELECT password_hash FROM users WHERE email = $1")
-                    .bind(&email)
-                    .fetch_one(pool)
-                    .await
-                    .expect("user"),
-            ),
-            Database::Postgres(pool) => (
+        let records: Vec<Vec<u8>> = match &app.db {
+            Database::Sqlite(pool) => sqlx::query_scalar("SELECT data FROM tower_sessions")
+                .fetch_all(pool)
+                .await
+                .expect("sessions"),
+            Database::Postgres(pool) => {
                 sqlx::query_scalar(r#"SELECT data FROM "tower_sessions"."session""#)
                     .fetch_all(pool)
                     .await
-                    .expect("sessions"),
-                sqlx::query_scalar("SELECT password_hash FROM users WHERE email = $1")
-                    .bind(&email)
-                    .fetch_one(pool)
-                    .await
-                    .expect("user"),
-            ),
+                    .expect("sessions")
+            }
         };
+        let hash = users::by_email(&app.db, &email, 0)
+            .await
+            .expect("query")
+            .expect("the user")
+            .password_hash;
         assert!(hash.starts_with("$argon2id$"), "{backend:?}");
         assert!(
             !records.is_empty(),
