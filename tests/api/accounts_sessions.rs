@@ -5,6 +5,7 @@ use crate::common::accounts::{
 };
 use crate::common::{backends, spawn_app_on};
 use paddock::server::db::{Database, users};
+use tower_sessions::session::Record;
 
 #[tokio::test]
 async fn the_session_id_changes_at_log_in_and_the_old_one_stops_working() {
@@ -271,18 +272,7 @@ async fn no_session_record_holds_a_copy_of_the_password_hash() {
         sign_up(&app, &email).await;
         let mut b = log_in(&app, &email, PASSWORD).await;
         assert_eq!(b.get("/dashboard").await.status(), 200, "{backend:?}");
-        let records: Vec<Vec<u8>> = match &app.db {
-            Database::Sqlite(pool) => sqlx::query_scalar("SELECT data FROM tower_sessions")
-                .fetch_all(pool)
-                .await
-                .expect("sessions"),
-            Database::Postgres(pool) => {
-                sqlx::query_scalar(r#"SELECT data FROM "tower_sessions"."session""#)
-                    .fetch_all(pool)
-                    .await
-                    .expect("sessions")
-            }
-        };
+        let records = session_rows(&app.db).await;
         let hash = users::by_email(&app.db, &email, 0)
             .await
             .expect("query")
@@ -297,7 +287,7 @@ async fn no_session_record_holds_a_copy_of_the_password_hash() {
         // numbers below 128 (as the session's JSON values keep one) is these very bytes.
         let digest = hash.rsplit('$').next().expect("a PHC string");
         assert!(digest.len() >= 32, "{backend:?}: {digest}");
-        for data in &records {
+        for (_, data) in &records {
             let found = data.windows(digest.len()).any(|w| w == digest.as_bytes());
             assert!(
                 !found,
@@ -305,4 +295,92 @@ async fn no_session_record_holds_a_copy_of_the_password_hash() {
             );
         }
     }
+}
+
+/// A session stored by a version that bound sessions to the password hash's text (before
+/// 6b59032): the same record but for that binding. It no longer matches, so its next
+/// request finds its user signed out, and the row, which held the hash, is deleted.
+#[tokio::test]
+async fn a_session_stored_with_the_old_binding_is_signed_out_and_deleted() {
+    for backend in backends() {
+        let app = spawn_app_on(backend).await;
+        let email = unique_email();
+        verified_user(&app, &email).await;
+        let mut b = log_in(&app, &email, PASSWORD).await;
+        assert_eq!(b.get("/dashboard").await.status(), 200, "{backend:?}");
+        let user = users::by_email(&app.db, &email, 0)
+            .await
+            .expect("query")
+            .expect("the user");
+        let verified_at = user.email_verified_at.expect("verified").to_string();
+        let old_binding = format!("{}|verified:{verified_at}", user.password_hash);
+
+        let id = b.cookie.clone().expect("the session cookie");
+        let rows = session_rows(&app.db).await;
+        let (_, data) = rows
+            .iter()
+            .find(|(stored, _)| *stored == id)
+            .expect("the browser's session is stored");
+        let mut record: Record = rmp_serde::from_slice(data).expect("a session record");
+        // axum-login's entry: the user's id and the binding (`auth_hash`).
+        let login = record
+            .data
+            .values_mut()
+            .find_map(|v| v.get_mut("auth_hash"))
+            .expect("the session holds a log-in");
+        assert_eq!(login.as_array().map(Vec::len), Some(32), "{backend:?}");
+        *login = serde_json::json!(old_binding.as_bytes());
+        let old = rmp_serde::to_vec(&record).expect("encoded");
+        let digest = user.password_hash.rsplit('$').next().expect("a PHC string");
+        assert!(
+            old.windows(digest.len()).any(|w| w == digest.as_bytes()),
+            "{backend:?}: the old record holds the hash"
+        );
+        set_session_data(&app.db, &id, &old).await;
+
+        let res = b.get("/dashboard").await;
+        assert_eq!(res.status(), 307, "{backend:?}: signed out");
+        assert_eq!(res.headers()["location"], "/login?next=%2Fdashboard");
+        let left = session_rows(&app.db).await;
+        assert!(
+            left.iter().all(|(other, _)| *other != id),
+            "{backend:?}: the old session's row is deleted"
+        );
+    }
+}
+
+/// Every stored session: its id and its encoded record.
+async fn session_rows(db: &Database) -> Vec<(String, Vec<u8>)> {
+    match db {
+        Database::Sqlite(pool) => sqlx::query_as("SELECT id, data FROM tower_sessions")
+            .fetch_all(pool)
+            .await
+            .expect("sessions"),
+        Database::Postgres(pool) => {
+            sqlx::query_as(r#"SELECT id, data FROM "tower_sessions"."session""#)
+                .fetch_all(pool)
+                .await
+                .expect("sessions")
+        }
+    }
+}
+
+async fn set_session_data(db: &Database, id: &str, data: &[u8]) {
+    let done = match db {
+        Database::Sqlite(pool) => sqlx::query("UPDATE tower_sessions SET data = $1 WHERE id = $2")
+            .bind(data)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()),
+        Database::Postgres(pool) => {
+            sqlx::query(r#"UPDATE "tower_sessions"."session" SET data = $1 WHERE id = $2"#)
+                .bind(data)
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        }
+    };
+    assert_eq!(done.expect("updated"), 1);
 }
