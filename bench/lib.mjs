@@ -184,3 +184,15 @@ export async function alternate(base, path) {
   const empty = rounds.filter((x) => x.base.done === 0 || x.path.done === 0).length;
   return { base: b, path: p, ratio: p.perSec / b.perSec, each, empty };
 }
+
+// The most `path` could reach if every CPU of this machine did nothing but its requests:
+// the CPUs over what one request cost, this client and the server together (`timed`'s
+// figures). Against `base`'s measured rate, the ratio's ceiling on this machine at this
+// CPU per request; `reached`: what share of that rate the path attained. A ratio short of
+// its goal with `reached` near 1 needs less CPU per request; with `reached` well below 1,
+// cores went idle (requests waiting on one another, a disk, or one thread).
+export function ceiling(base, path) {
+  const perSec = (os.cpus().length * 1e6) / (path.clientUs + path.cpuUs);
+  return { perSec, ratio: perSec / base.perSec, reached: path.perSec / perSec };
+}
+export const fmtCeiling = (c) => `${c.ratio.toFixed(3)} (${c.perSec.toFixed(0)}/s with every CPU busy; this run reached ${(100 * c.reached).toFixed(0)} % of it)`;

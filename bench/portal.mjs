@@ -8,7 +8,7 @@
 //   BENCH_PHASE_MS=1000 BENCH_ROUNDS=3 BENCH_MINTS=2000 BENCH_CONCURRENCY=32 node bench/portal.mjs
 import os from 'node:os';
 
-import { PHASE_MS, ROUNDS, agent, alternate, clients, fmt, load, merge, paced, request, startServer, timed } from './lib.mjs';
+import { PHASE_MS, ROUNDS, agent, alternate, ceiling, clients, fmt, fmtCeiling, load, merge, paced, request, startServer, timed } from './lib.mjs';
 import { directMint, subscriber } from './users.mjs';
 
 // Mints per paced phase pair; the saturated phases run for BENCH_PHASE_MS each, in
@@ -43,6 +43,7 @@ try {
   if (empty > 0) console.log(`  ${empty} of ${ROUNDS} rounds had a phase in which no mint was answered (its ratio above is meaningless); the run fails`);
   console.log(`  server CPU per mint (one process: app + emulator): direct ${d.cpuUs.toFixed(0)} µs, through the app ${a.cpuUs.toFixed(0)} µs (the app's own: ${(a.cpuUs - d.cpuUs).toFixed(0)} µs)`);
   console.log(`  client CPU per mint (this Node process): direct ${d.clientUs.toFixed(0)} µs, through the app ${a.clientUs.toFixed(0)} µs`);
+  console.log(`  ceiling of the ratio at this CPU per mint: ${fmtCeiling(ceiling(d, a))}`);
   console.log(`  p50 difference: ${(a.p50 - d.p50).toFixed(2)} ms (at saturation p50 ≈ ${C} / throughput: the app's path holds the direct call plus its own work)`);
   // Paced at half of what the app sustained, the same rate for both paths.
   const rate = Math.max(50, Math.floor(a.perSec / 2));

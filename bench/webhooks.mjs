@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 
 import { event, templates, webhookSecret } from './events.mjs';
-import { PHASE_MS, ROUNDS, agent, alternate, clients, fmt, load, postgresPids, request, startServer, timed } from './lib.mjs';
+import { PHASE_MS, ROUNDS, agent, alternate, ceiling, clients, fmt, fmtCeiling, load, postgresPids, request, startServer, timed } from './lib.mjs';
 
 // Signed events built before the clock starts: more than the webhook phases can send.
 const N = Math.max(1000, Math.min(Number(process.env.BENCH_EVENTS ?? 60_000), 100_000));
@@ -72,6 +72,7 @@ async function bench(backend, databaseUrl) {
     const db = databaseUrl ? ' + Postgres' : '';
     console.log(`${name.padEnd(11)} server CPU per request (app${db}): healthz ${healthAll.cpuUs.toFixed(0)} µs, webhook ${hooks.cpuUs.toFixed(0)} µs`);
     console.log(`${name.padEnd(11)} client CPU per request (this Node process): healthz ${healthAll.clientUs.toFixed(0)} µs, webhook ${hooks.clientUs.toFixed(0)} µs`);
+    console.log(`${name.padEnd(11)} ceiling of the ratio at this CPU per webhook: ${fmtCeiling(ceiling(healthAll, hooks))}`);
     return hooks.failed + healthAll.failed + empty;
   } finally {
     await server.stop();
