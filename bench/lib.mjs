@@ -190,7 +190,8 @@ export async function alternate(base, path) {
 // figures). Against `base`'s measured rate, the ratio's ceiling on this machine at this
 // CPU per request; `reached`: what share of that rate the path attained. A ratio short of
 // its goal with `reached` near 1 needs less CPU per request; with `reached` well below 1,
-// cores went idle (requests waiting on one another, a disk, or one thread).
+// cores went idle (requests waiting on one another, a disk, or one thread), or the host
+// of a shared machine ran something else on them (steal time).
 export function ceiling(base, path) {
   const perSec = (os.cpus().length * 1e6) / (path.clientUs + path.cpuUs);
   return { perSec, ratio: perSec / base.perSec, reached: path.perSec / perSec };
