@@ -4,8 +4,10 @@ use crate::common::accounts::{
     Browser, PASSWORD, age_account, log_in, sign_up, unique_email, verified_user,
 };
 use crate::common::{backends, spawn_app_on};
+use paddock::server::accounts::sessions::Store;
 use paddock::server::db::{Database, users};
-use tower_sessions::session::Record;
+use tower_sessions::SessionStore;
+use tower_sessions::session::Id;
 
 #[tokio::test]
 async fn the_session_id_changes_at_log_in_and_the_old_one_stops_working() {
@@ -283,14 +285,9 @@ async fn no_session_record_holds_a_copy_of_the_password_hash() {
             !records.is_empty(),
             "{backend:?}: the signed-in session is stored"
         );
-        // The PHC string's last part, the digest: in MessagePack, a byte array kept as
-        // numbers below 128 (as the session's JSON values keep one) is these very bytes.
-        let digest = hash.rsplit('$').next().expect("a PHC string");
-        assert!(digest.len() >= 32, "{backend:?}: {digest}");
         for (_, data) in &records {
-            let found = data.windows(digest.len()).any(|w| w == digest.as_bytes());
             assert!(
-                !found,
+                !holds_hash(data, &hash),
                 "{backend:?}: a session record holds the password hash"
             );
         }
@@ -315,13 +312,12 @@ async fn a_session_stored_with_the_old_binding_is_signed_out_and_deleted() {
         let verified_at = user.email_verified_at.expect("verified").to_string();
         let old_binding = format!("{}|verified:{verified_at}", user.password_hash);
 
-        let id = b.cookie.clone().expect("the session cookie");
-        let rows = session_rows(&app.db).await;
-        let (_, data) = rows
-            .iter()
-            .find(|(stored, _)| *stored == id)
-            .expect("the browser's session is stored");
-        let mut record: Record = rmp_serde::from_slice(data).expect("a session record");
+        // The browser's session, through the app's own store: its update-only `save`
+        // writes the record back as the store encodes it.
+        let cookie = b.cookie.clone().expect("the session cookie");
+        let id: Id = cookie.parse().expect("a session id");
+        let store = Store::new(&app.db);
+        let mut record = store.load(&id).await.expect("load").expect("stored");
         // axum-login's entry: the user's id and the binding (`auth_hash`).
         let login = record
             .data
@@ -330,23 +326,34 @@ async fn a_session_stored_with_the_old_binding_is_signed_out_and_deleted() {
             .expect("the session holds a log-in");
         assert_eq!(login.as_array().map(Vec::len), Some(32), "{backend:?}");
         *login = serde_json::json!(old_binding.as_bytes());
-        let old = rmp_serde::to_vec(&record).expect("encoded");
-        let digest = user.password_hash.rsplit('$').next().expect("a PHC string");
+        store.save(&record).await.expect("saved");
+        let rows = session_rows(&app.db).await;
+        let (_, old) = rows
+            .iter()
+            .find(|(stored, _)| *stored == cookie)
+            .expect("the browser's session is stored");
         assert!(
-            old.windows(digest.len()).any(|w| w == digest.as_bytes()),
+            holds_hash(old, &user.password_hash),
             "{backend:?}: the old record holds the hash"
         );
-        set_session_data(&app.db, &id, &old).await;
 
         let res = b.get("/dashboard").await;
         assert_eq!(res.status(), 307, "{backend:?}: signed out");
         assert_eq!(res.headers()["location"], "/login?next=%2Fdashboard");
-        let left = session_rows(&app.db).await;
         assert!(
-            left.iter().all(|(other, _)| *other != id),
+            Store::new(&app.db).load(&id).await.expect("load").is_none(),
             "{backend:?}: the old session's row is deleted"
         );
     }
+}
+
+/// Whether an encoded session record holds the PHC string `hash`'s digest (its last
+/// part): in MessagePack, a byte array kept as numbers below 128 (as the session's JSON
+/// values keep one) is these very bytes.
+fn holds_hash(data: &[u8], hash: &str) -> bool {
+    let digest = hash.rsplit('$').next().expect("a PHC string");
+    assert!(digest.len() >= 32, "{digest}");
+    data.windows(digest.len()).any(|w| w == digest.as_bytes())
 }
 
 /// Every stored session: its id and its encoded record.
@@ -363,24 +370,4 @@ async fn session_rows(db: &Database) -> Vec<(String, Vec<u8>)> {
                 .expect("sessions")
         }
     }
-}
-
-async fn set_session_data(db: &Database, id: &str, data: &[u8]) {
-    let done = match db {
-        Database::Sqlite(pool) => sqlx::query("UPDATE tower_sessions SET data = $1 WHERE id = $2")
-            .bind(data)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()),
-        Database::Postgres(pool) => {
-            sqlx::query(r#"UPDATE "tower_sessions"."session" SET data = $1 WHERE id = $2"#)
-                .bind(data)
-                .bind(id)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected())
-        }
-    };
-    assert_eq!(done.expect("updated"), 1);
 }
