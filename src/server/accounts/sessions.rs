@@ -42,8 +42,17 @@ pub struct Store {
     db: Database,
     /// Loads, batched with those of concurrent requests.
     loads: SessionLoader,
-    /// What `load` read, per session, until the matching `save` or `delete`.
-    loaded: Arc<Mutex<HashMap<Id, Record>>>,
+    /// What `load` read, per session, until the matching `save`s or a `delete`.
+    loaded: Arc<Mutex<HashMap<Id, Loaded>>>,
+}
+
+/// A session as the database holds it, and how many requests loaded it and have not
+/// saved it yet: the parallel requests of one browser (a page and its server functions)
+/// each skip their touch-only save, not only the last one to load.
+#[derive(Debug)]
+struct Loaded {
+    record: Record,
+    pending: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -104,17 +113,47 @@ impl Store {
         self.backend.migrate().await
     }
 
-    fn tracked(&self) -> std::sync::MutexGuard<'_, HashMap<Id, Record>> {
+    fn tracked(&self) -> std::sync::MutexGuard<'_, HashMap<Id, Loaded>> {
         self.loaded.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Whether saving `record` would change nothing but a recent expiry.
+    /// Notes that a request loaded `record`. Another version of it replaces the one
+    /// tracked: the database now holds the one read last.
+    fn track(&self, id: Id, record: &Record) {
+        let mut tracked = self.tracked();
+        if tracked.len() >= MAX_TRACKED {
+            tracked.clear();
+        }
+        match tracked.get_mut(&id) {
+            Some(loaded) if loaded.record == *record => loaded.pending += 1,
+            _ => {
+                let loaded = Loaded {
+                    record: record.clone(),
+                    pending: 1,
+                };
+                tracked.insert(id, loaded);
+            }
+        }
+    }
+
+    /// Whether saving `record` would change nothing but a recent expiry. A save that
+    /// writes forgets the session: what other requests loaded is then no longer what the
+    /// database holds, and their saves write too.
     fn only_touches(&self, record: &Record) -> bool {
-        self.tracked().remove(&record.id).is_some_and(|stored| {
-            stored.data == record.data
-                && stored.expiry_date <= record.expiry_date
-                && record.expiry_date - stored.expiry_date < TOUCH_EVERY
-        })
+        let mut tracked = self.tracked();
+        let Some(loaded) = tracked.get_mut(&record.id) else {
+            return false;
+        };
+        let stored = &loaded.record;
+        let touches = stored.data == record.data
+            && stored.expiry_date <= record.expiry_date
+            && record.expiry_date - stored.expiry_date < TOUCH_EVERY;
+        if touches && loaded.pending > 1 {
+            loaded.pending -= 1;
+        } else {
+            tracked.remove(&record.id);
+        }
+        touches
     }
 }
 
@@ -164,11 +203,7 @@ impl SessionStore for Store {
             .transpose()
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         if let Some(record) = &record {
-            let mut tracked = self.tracked();
-            if tracked.len() >= MAX_TRACKED {
-                tracked.clear();
-            }
-            tracked.insert(*id, record.clone());
+            self.track(*id, record);
         }
         Ok(record)
     }

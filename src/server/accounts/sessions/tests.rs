@@ -52,6 +52,48 @@ async fn a_save_that_only_nudges_the_expiry_is_skipped() {
 }
 
 #[tokio::test]
+async fn parallel_requests_of_one_session_each_skip_their_touch() {
+    let (store, _dir) = store().await;
+    let start = OffsetDateTime::now_utc() + Duration::days(14);
+    let mut r = record(1, start);
+    store.create(&mut r).await.expect("created");
+    // Three requests load the session before any of them saves.
+    let mut first = store.load(&r.id).await.expect("loads").expect("exists");
+    let mut second = store.load(&r.id).await.expect("loads").expect("exists");
+    let mut third = store.load(&r.id).await.expect("loads").expect("exists");
+    for (minutes, loaded) in [(1, &mut first), (2, &mut second), (3, &mut third)] {
+        loaded.expiry_date = start + Duration::minutes(minutes);
+        store.save(loaded).await.expect("saved");
+        assert_eq!(
+            secs(stored(&store, &r.id).await.expiry_date),
+            secs(start),
+            "save {minutes} only nudged the expiry: not written"
+        );
+    }
+    assert!(store.tracked().is_empty(), "every load was saved");
+}
+
+#[tokio::test]
+async fn after_a_parallel_request_writes_the_others_write_too() {
+    let (store, _dir) = store().await;
+    let start = OffsetDateTime::now_utc() + Duration::days(14);
+    let mut r = record(1, start);
+    store.create(&mut r).await.expect("created");
+    let mut changes = store.load(&r.id).await.expect("loads").expect("exists");
+    let mut touches = store.load(&r.id).await.expect("loads").expect("exists");
+    changes.data.insert("k".into(), serde_json::json!(2));
+    store.save(&changes).await.expect("saved");
+    assert_eq!(stored(&store, &r.id).await.data["k"], 2);
+    // What this request loaded is no longer what the database holds: its save writes,
+    // as the session layer's last-writer-wins save always did.
+    touches.expiry_date = start + Duration::minutes(1);
+    store.save(&touches).await.expect("saved");
+    let now = stored(&store, &r.id).await;
+    assert_eq!(now.data["k"], 1);
+    assert_eq!(secs(now.expiry_date), secs(touches.expiry_date));
+}
+
+#[tokio::test]
 async fn changed_data_an_old_expiry_or_no_load_are_written() {
     let (store, _dir) = store().await;
     let start = OffsetDateTime::now_utc() + Duration::days(14);
