@@ -341,7 +341,7 @@ async fn a_session_stored_with_the_old_binding_is_signed_out_and_deleted() {
         assert_eq!(res.status(), 307, "{backend:?}: signed out");
         assert_eq!(res.headers()["location"], "/login?next=%2Fdashboard");
         assert!(
-            Store::new(&app.db).load(&id).await.expect("load").is_none(),
+            store.load(&id).await.expect("load").is_none(),
             "{backend:?}: the old session's row is deleted"
         );
     }

@@ -23,6 +23,20 @@ fn record(value: i64, expiry: OffsetDateTime) -> Record {
     }
 }
 
+/// A store with one session stored (`"k": 1`), its expiry two weeks from now.
+async fn session() -> (Store, tempfile::TempDir, Record, OffsetDateTime) {
+    let (store, dir) = store().await;
+    let start = OffsetDateTime::now_utc() + Duration::days(14);
+    let mut r = record(1, start);
+    store.create(&mut r).await.expect("created");
+    (store, dir, r, start)
+}
+
+/// What a request reads: `store`'s load, which it tracks.
+async fn loaded(store: &Store, id: &Id) -> Record {
+    store.load(id).await.expect("loads").expect("exists")
+}
+
 /// What the database holds, read by a store that tracks nothing.
 async fn stored(store: &Store, id: &Id) -> Record {
     let fresh = Store {
@@ -41,11 +55,8 @@ fn secs(t: OffsetDateTime) -> i64 {
 
 #[tokio::test]
 async fn a_save_that_only_nudges_the_expiry_is_skipped() {
-    let (store, _dir) = store().await;
-    let start = OffsetDateTime::now_utc() + Duration::days(14);
-    let mut r = record(1, start);
-    store.create(&mut r).await.expect("created");
-    let mut loaded = store.load(&r.id).await.expect("loads").expect("exists");
+    let (store, _dir, r, start) = session().await;
+    let mut loaded = loaded(&store, &r.id).await;
     loaded.expiry_date = start + Duration::minutes(10);
     store.save(&loaded).await.expect("saved");
     assert_eq!(secs(stored(&store, &r.id).await.expiry_date), secs(start));
@@ -53,14 +64,11 @@ async fn a_save_that_only_nudges_the_expiry_is_skipped() {
 
 #[tokio::test]
 async fn parallel_requests_of_one_session_each_skip_their_touch() {
-    let (store, _dir) = store().await;
-    let start = OffsetDateTime::now_utc() + Duration::days(14);
-    let mut r = record(1, start);
-    store.create(&mut r).await.expect("created");
+    let (store, _dir, r, start) = session().await;
     // Three requests load the session before any of them saves.
-    let mut first = store.load(&r.id).await.expect("loads").expect("exists");
-    let mut second = store.load(&r.id).await.expect("loads").expect("exists");
-    let mut third = store.load(&r.id).await.expect("loads").expect("exists");
+    let mut first = loaded(&store, &r.id).await;
+    let mut second = loaded(&store, &r.id).await;
+    let mut third = loaded(&store, &r.id).await;
     for (minutes, loaded) in [(1, &mut first), (2, &mut second), (3, &mut third)] {
         loaded.expiry_date = start + Duration::minutes(minutes);
         store.save(loaded).await.expect("saved");
@@ -75,12 +83,9 @@ async fn parallel_requests_of_one_session_each_skip_their_touch() {
 
 #[tokio::test]
 async fn after_a_parallel_request_writes_the_others_write_too() {
-    let (store, _dir) = store().await;
-    let start = OffsetDateTime::now_utc() + Duration::days(14);
-    let mut r = record(1, start);
-    store.create(&mut r).await.expect("created");
-    let mut changes = store.load(&r.id).await.expect("loads").expect("exists");
-    let mut touches = store.load(&r.id).await.expect("loads").expect("exists");
+    let (store, _dir, r, start) = session().await;
+    let mut changes = loaded(&store, &r.id).await;
+    let mut touches = loaded(&store, &r.id).await;
     changes.data.insert("k".into(), serde_json::json!(2));
     store.save(&changes).await.expect("saved");
     assert_eq!(stored(&store, &r.id).await.data["k"], 2);
@@ -95,17 +100,14 @@ async fn after_a_parallel_request_writes_the_others_write_too() {
 
 #[tokio::test]
 async fn changed_data_an_old_expiry_or_no_load_are_written() {
-    let (store, _dir) = store().await;
-    let start = OffsetDateTime::now_utc() + Duration::days(14);
-    let mut r = record(1, start);
-    store.create(&mut r).await.expect("created");
+    let (store, _dir, r, start) = session().await;
 
-    let mut changed = store.load(&r.id).await.expect("loads").expect("exists");
+    let mut changed = loaded(&store, &r.id).await;
     changed.data.insert("k".into(), serde_json::json!(2));
     store.save(&changed).await.expect("saved");
     assert_eq!(stored(&store, &r.id).await.data["k"], 2);
 
-    let mut later = store.load(&r.id).await.expect("loads").expect("exists");
+    let mut later = loaded(&store, &r.id).await;
     later.expiry_date = start + TOUCH_EVERY + Duration::minutes(1);
     store.save(&later).await.expect("saved");
     assert_eq!(
@@ -125,11 +127,8 @@ async fn changed_data_an_old_expiry_or_no_load_are_written() {
 
 #[tokio::test]
 async fn a_deleted_session_stays_deleted() {
-    let (store, _dir) = store().await;
-    let start = OffsetDateTime::now_utc() + Duration::days(14);
-    let mut r = record(1, start);
-    store.create(&mut r).await.expect("created");
-    store.load(&r.id).await.expect("loads").expect("exists");
+    let (store, _dir, r, _) = session().await;
+    loaded(&store, &r.id).await;
     store.delete(&r.id).await.expect("deleted");
     assert!(
         store.tracked().is_empty(),
@@ -140,12 +139,9 @@ async fn a_deleted_session_stays_deleted() {
 
 #[tokio::test]
 async fn a_save_after_a_delete_does_not_bring_the_session_back() {
-    let (store, _dir) = store().await;
-    let start = OffsetDateTime::now_utc() + Duration::days(14);
-    let mut r = record(1, start);
-    store.create(&mut r).await.expect("created");
+    let (store, _dir, r, _) = session().await;
     // A slow request loaded the session, then a log-out elsewhere deleted it.
-    let mut slow = store.load(&r.id).await.expect("loads").expect("exists");
+    let mut slow = loaded(&store, &r.id).await;
     store.delete(&r.id).await.expect("deleted");
     slow.data.insert("k".into(), serde_json::json!(2));
     store
