@@ -153,3 +153,39 @@ async fn a_save_after_a_delete_does_not_bring_the_session_back() {
         "the deleted session stays deleted"
     );
 }
+
+#[tokio::test]
+async fn a_load_of_an_unknown_session_tracks_nothing() {
+    let (store, _dir, _, _) = session().await;
+    assert!(store.load(&Id::default()).await.expect("loads").is_none());
+    assert!(
+        store.tracked().is_empty(),
+        "nothing loaded, nothing tracked"
+    );
+}
+
+#[tokio::test]
+async fn past_the_bound_every_tracked_load_is_forgotten_and_its_save_writes() {
+    let (store, _dir, r, start) = session().await;
+    let mut touches = loaded(&store, &r.id).await;
+    // Loads of other sessions whose requests never saved (they failed midway), up to the
+    // bound: the map holds them all, then the next load forgets every one before it.
+    let other = record(1, start);
+    for _ in 1..MAX_TRACKED {
+        store.track(Id::default(), &other);
+    }
+    assert_eq!(store.tracked().len(), MAX_TRACKED);
+    store.track(Id::default(), &other);
+    assert_eq!(
+        store.tracked().len(),
+        1,
+        "the map never grows past its bound"
+    );
+    // This request's load was forgotten: its save has nothing to compare with, and writes.
+    touches.expiry_date = start + Duration::minutes(1);
+    store.save(&touches).await.expect("saved");
+    assert_eq!(
+        secs(stored(&store, &r.id).await.expiry_date),
+        secs(touches.expiry_date)
+    );
+}
