@@ -1,5 +1,6 @@
-//! The accept loop: a client cannot hold a connection open without sending a request,
-//! and a shutdown lets in-flight requests finish, within a bound.
+//! The accept loop: a client cannot hold a connection open without sending a request, or
+//! by not reading its answers, and a shutdown lets in-flight requests finish, within a
+//! bound.
 use std::time::{Duration, Instant};
 
 use crate::common::{Backend, spawn_app_with};
@@ -47,11 +48,59 @@ async fn a_client_that_sends_half_a_header_or_nothing_is_cut_off_at_the_header_t
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
 
+#[tokio::test]
+async fn a_client_that_stops_reading_its_answers_is_cut_off_at_the_write_timeout() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[
+            ("HTTP_MAX_CONNECTIONS", "1"),
+            ("HTTP_WRITE_TIMEOUT_SECS", "1"),
+        ],
+    )
+    .await;
+    // The one connection served: pipelined requests whose answers it never reads, until
+    // the answers fill both sides' buffers and the server stops reading.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("a small buffer");
+    let mut stuck = socket.connect(app.addr).await.expect("connect");
+    let requests = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".repeat(100);
+    let filling = Instant::now();
+    while let Ok(Ok(())) =
+        tokio::time::timeout(Duration::from_millis(300), stuck.write_all(&requests)).await
+    {
+        assert!(
+            filling.elapsed() < Duration::from_secs(30),
+            "the server was still reading after 30 s"
+        );
+    }
+    // Another client waits in the listen backlog until that connection is closed.
+    let waiting = Instant::now();
+    let mut next = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
+    next.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("write");
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(8), next.read_to_end(&mut answer))
+        .await
+        .expect("the stuck connection was closed and the next client answered within 8 s")
+        .expect("read");
+    eprintln!("answered {:?} after it asked", waiting.elapsed());
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer[..answer.len().min(64)])
+    );
+    drop(stuck);
+}
+
 fn limits(grace: Duration) -> ServeSettings {
     ServeSettings {
         header_timeout: Duration::from_secs(5),
         request_timeout: Duration::from_secs(30),
         body_timeout: Duration::from_secs(5),
+        write_timeout: Duration::from_secs(5),
         max_connections: 16,
         shutdown_grace: grace,
     }

@@ -4,7 +4,12 @@
 //!
 //! Each connection is HTTP/1.1 through hyper with a Tokio timer: headers must arrive
 //! within `HTTP_HEADER_TIMEOUT_SECS` (also the idle time of a kept-alive connection); the
-//! router adds the request and body timeouts (tower-http). At most
+//! router adds the request and body timeouts (tower-http). hyper has no timer on writes:
+//! a client that sends requests (pipelined, or one for a large file) and never reads the
+//! answers would keep its connection, and its place among the connections served, for as
+//! long as it likes. A write that cannot go on for `HTTP_WRITE_TIMEOUT_SECS` closes the
+//! connection instead (tokio-io-timeout; the countdown runs only while the client's
+//! buffer is full, so a slow reader that keeps reading is not cut off). At most
 //! `HTTP_MAX_CONNECTIONS` are served at once; further clients wait in the kernel's
 //! backlog. On shutdown the listener closes, in-flight requests finish, and whatever is
 //! still open after `SHUTDOWN_GRACE_SECS` is dropped.
@@ -22,6 +27,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tokio_io_timeout::TimeoutStream;
 use tower::ServiceExt;
 
 /// Timeouts and caps of the HTTP server (`HTTP_*_SECS`, `HTTP_MAX_CONNECTIONS`,
@@ -31,6 +37,7 @@ pub struct ServeSettings {
     pub header_timeout: Duration,
     pub request_timeout: Duration,
     pub body_timeout: Duration,
+    pub write_timeout: Duration,
     pub max_connections: usize,
     pub shutdown_grace: Duration,
 }
@@ -72,7 +79,12 @@ pub async fn serve(
                 req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
                 req
             });
-        let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let mut io = TimeoutStream::new(stream);
+        io.set_write_timeout(Some(settings.write_timeout));
+        let conn = http.serve_connection(
+            TokioIo::new(Box::pin(io)),
+            TowerToHyperService::new(service),
+        );
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             if let Err(e) = conn.await {

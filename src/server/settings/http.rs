@@ -18,6 +18,9 @@ pub struct HttpArgs {
     /// Seconds for a request body to arrive
     #[arg(long, env = "HTTP_BODY_TIMEOUT_SECS", default_value = "10", value_parser = secs(3600))]
     pub http_body_timeout_secs: Duration,
+    /// Seconds a connection may keep an answer waiting because its client stopped taking it
+    #[arg(long, env = "HTTP_WRITE_TIMEOUT_SECS", default_value = "30", value_parser = secs(3600))]
+    pub http_write_timeout_secs: Duration,
     /// Connections served at once; more wait in the listen backlog
     #[arg(long, env = "HTTP_MAX_CONNECTIONS", default_value = "1024")]
     #[arg(value_parser = whole(1usize, 1_000_000))]
@@ -33,6 +36,7 @@ impl From<HttpArgs> for ServeSettings {
             header_timeout: args.http_header_timeout_secs,
             request_timeout: args.http_request_timeout_secs,
             body_timeout: args.http_body_timeout_secs,
+            write_timeout: args.http_write_timeout_secs,
             max_connections: args.http_max_connections,
             shutdown_grace: args.shutdown_grace_secs,
         }

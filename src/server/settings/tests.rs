@@ -37,6 +37,7 @@ fn defaults_are_local_sqlite_on_port_3000() {
     assert_eq!(s.http.max_connections, 1024);
     assert_eq!(s.http.header_timeout.as_secs(), 10);
     assert_eq!(s.http.request_timeout.as_secs(), 30);
+    assert_eq!(s.http.write_timeout.as_secs(), 30);
     assert_eq!(s.http.shutdown_grace.as_secs(), 10);
     assert_eq!(s.paddle.timeout.as_secs(), 10);
 }
@@ -64,6 +65,7 @@ fn each_bad_variable_is_named() {
         ("HTTP_MAX_CONNECTIONS", "abc"),
         ("HTTP_MAX_CONNECTIONS", "0"),
         ("HTTP_HEADER_TIMEOUT_SECS", "301"),
+        ("HTTP_WRITE_TIMEOUT_SECS", "0"),
         ("SHUTDOWN_GRACE_SECS", "0"),
         ("PADDLE_TIMEOUT_SECS", "0"),
     ];
