@@ -1,5 +1,5 @@
 //! Abuse limits that hold under parallel load.
-use crate::common::accounts::{Browser, unique_email, verified_user};
+use crate::common::accounts::{Browser, reset, unique_email, verified_user};
 use crate::common::{Backend, spawn_app_with};
 
 /// Statuses of `n` log-ins for `email` with a wrong password, all at once, each from
@@ -64,6 +64,51 @@ async fn one_address_gets_few_mails_however_many_clients_ask() {
         .post("/api/auth/forgot-password", &[("email", &unique_email())])
         .await;
     assert_eq!(res.status(), 200, "other addresses are not affected");
+}
+
+#[tokio::test]
+async fn sign_ups_in_someone_s_name_do_not_use_up_their_reset_links() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[
+            ("TRUST_X_FORWARDED_FOR", "true"),
+            ("MAILS_PER_ADDRESS_PER_HOUR", "3"),
+        ],
+    )
+    .await;
+    let victim = unique_email();
+    verified_user(&app, &victim).await;
+    // Someone signs up with the victim's address from many clients: each sign-up mails
+    // the owner a notice (no link), until the address's sign-ups are used up.
+    let mut statuses = Vec::new();
+    for i in 0..3 {
+        let res = app
+            .client
+            .post(app.url("/api/auth/signup"))
+            .header("origin", &app.origin)
+            .header("x-forwarded-for", format!("192.0.2.{}", i + 1))
+            .form(&[
+                ("email", victim.as_str()),
+                ("password", "another password!"),
+            ])
+            .send()
+            .await
+            .expect("answer");
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(
+        statuses,
+        [200, 200, 429],
+        "the owner's sign-up was the first"
+    );
+    // The owner can still have a reset link mailed, and use it.
+    let res = reset(&app, &victim, "a brand new password").await;
+    assert_eq!(
+        res.status(),
+        200,
+        "reset: {}",
+        res.text().await.unwrap_or_default()
+    );
 }
 
 #[tokio::test]

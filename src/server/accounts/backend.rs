@@ -100,8 +100,13 @@ pub struct AccountRules {
     pub login: Rule,
     /// Requests that send mail (sign-up, reset, resend) per client IP.
     pub mail_per_ip: Rule,
-    /// Mail to one address, whoever asks and from wherever.
+    /// Reset and verification mail to one address, whoever asks and from wherever.
     pub mail_per_recipient: Rule,
+    /// Sign-ups with one address, whoever asks and from wherever: each mails it (a
+    /// verification link, or a notice to the account's owner). Counted apart from
+    /// `mail_per_recipient`, so that sign-ups in someone's name (notices, which carry no
+    /// link) cannot use up the reset links the owner asks for.
+    pub signups_per_recipient: Rule,
 }
 
 impl AccountRules {
@@ -115,6 +120,7 @@ impl AccountRules {
             ),
             mail_per_ip: Rule::new("mail-ip", config.signups_per_hour, hour),
             mail_per_recipient: Rule::new("mail-to", config.mails_per_address_per_hour, hour),
+            signups_per_recipient: Rule::new("signup-to", config.mails_per_address_per_hour, hour),
         }
     }
 }

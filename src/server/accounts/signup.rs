@@ -17,7 +17,7 @@ use crate::server::db::{tokens as token_rows, users};
 /// Stores an unverified user and mails a verification link. When the address already
 /// has an account the answer is the same, and its owner gets a mail saying someone
 /// tried: sign-up reveals no more about accounts than log-in does. The mail limits (per
-/// client IP, per recipient) are taken before the password is hashed.
+/// client IP, and sign-ups per recipient) are taken before the password is hashed.
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(accounts: &Backend, ip: IpAddr, email: &str, password: String) -> Outcome {
     let rules = accounts.rules;
@@ -26,7 +26,7 @@ pub async fn sign_up(accounts: &Backend, ip: IpAddr, email: &str, password: Stri
     if !password::acceptable(&password) {
         return Err(Failure::Refused(AuthError::PasswordLength));
     }
-    let to = [by_address(rules.mail_per_recipient, email.as_str())];
+    let to = [by_address(rules.signups_per_recipient, email.as_str())];
     let recipient_slot = match Slots::take(&accounts.limits, to).await {
         Ok(slot) => slot,
         Err(e) => return ip_slot.release_unless_users(Err(e)).await,

@@ -41,7 +41,8 @@ pub struct AccountArgs {
     #[arg(long, env = "SIGNUPS_PER_HOUR", default_value = "30")]
     #[arg(value_parser = whole(1u32, 100_000))]
     pub signups_per_hour: u32,
-    /// Mails to one address per hour, from any number of clients
+    /// Reset and resend mails to one address per hour, from any number of clients (and as
+    /// many sign-ups with it, counted apart)
     #[arg(long, env = "MAILS_PER_ADDRESS_PER_HOUR", default_value = "5")]
     #[arg(value_parser = whole(1u32, 100_000))]
     pub mails_per_address_per_hour: u32,
