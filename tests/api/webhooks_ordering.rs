@@ -93,6 +93,68 @@ async fn canceled_is_final_even_against_newer_events() {
     }
 }
 
+/// Two ids of one shape whose order is known: `lo` < `hi`.
+fn ordered_event_ids() -> (String, String) {
+    let id = fresh_id("evt");
+    let stem = &id[..id.len() - 1];
+    (format!("{stem}0"), format!("{stem}1"))
+}
+
+/// The row of `sub` (status and `occurred_at` in µs) after `events` arrive in that order.
+async fn row_after(
+    events: &[&serde_json::Value],
+    backend: crate::common::Backend,
+) -> (String, i64) {
+    let app = spawn_app_on(backend).await;
+    for event in events {
+        assert_eq!(app.post_event(event).await, 200, "{backend:?}");
+    }
+    let ctm = events[0]["data"]["customer_id"]
+        .as_str()
+        .expect("customer id");
+    let rows = subscriptions(&app.db, ctm).await;
+    (rows[0].status.clone(), rows[0].occurred_at_us)
+}
+
+#[tokio::test]
+async fn around_a_cancellation_every_arrival_order_ends_in_the_same_row() {
+    const T1_US: i64 = 1_712_916_000_000_001;
+    const T2_US: i64 = T1_US + 1;
+    for backend in backends() {
+        let (sub, ctm) = (fresh_id("sub"), fresh_id("ctm"));
+        let data = |status| subscription_data(&sub, &ctm, status);
+        let (lo, hi) = ordered_event_ids();
+        // A cancellation, then (by occurred_at) an event that still says active.
+        let canceled = envelope("subscription.canceled", &lo, T1, data("canceled"));
+        let active = envelope("subscription.updated", &hi, T2, data("active"));
+        // The same two at the same moment: the active one has the greater id.
+        let active_tie = envelope("subscription.updated", &hi, T1, data("active"));
+        // Paddle's own sequence: `subscription.updated` (already canceled), then
+        // `subscription.canceled` a moment later.
+        let updated = envelope("subscription.updated", &lo, T1, data("canceled"));
+        let canceled_later = envelope("subscription.canceled", &hi, T2, data("canceled"));
+        for (pair, expected) in [
+            ([&canceled, &active], ("canceled", T1_US)),
+            ([&canceled, &active_tie], ("canceled", T1_US)),
+            ([&updated, &canceled_later], ("canceled", T2_US)),
+        ] {
+            let forward = row_after(&[pair[0], pair[1]], backend).await;
+            let backward = row_after(&[pair[1], pair[0]], backend).await;
+            let expected = (expected.0.to_owned(), expected.1);
+            assert_eq!(
+                forward, expected,
+                "{backend:?}: {} first",
+                pair[0]["event_type"]
+            );
+            assert_eq!(
+                backward, expected,
+                "{backend:?}: {} first",
+                pair[1]["event_type"]
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_subscription_before_its_customer_is_applied_and_bridged_later() {
     for backend in backends() {

@@ -90,6 +90,11 @@ macro_rules! subscription_insert {
           created_at, updated_at, occurred_at_us, event_id)"
     };
 }
+/// A subscription's row reflects the greatest of its events in one total order: canceled
+/// after everything else (a canceled subscription stays canceled), then `occurred_at`,
+/// then `event_id`. A total order, so that every arrival order ends in the same row: a
+/// guard that only refused updates of a canceled row let a newer event that came first
+/// keep its place against the cancellation that came later.
 macro_rules! subscription_conflict {
     () => {
         "ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, \
@@ -101,10 +106,9 @@ macro_rules! subscription_conflict {
          canceled_at = excluded.canceled_at, collection_mode = excluded.collection_mode, \
          created_at = excluded.created_at, updated_at = excluded.updated_at, \
          occurred_at_us = excluded.occurred_at_us, event_id = excluded.event_id \
-         WHERE (subscriptions.occurred_at_us < excluded.occurred_at_us \
-                OR (subscriptions.occurred_at_us = excluded.occurred_at_us \
-                    AND subscriptions.event_id < excluded.event_id)) \
-         AND subscriptions.status <> 'canceled'"
+         WHERE (subscriptions.status = 'canceled', subscriptions.occurred_at_us, \
+                subscriptions.event_id) \
+             < (excluded.status = 'canceled', excluded.occurred_at_us, excluded.event_id)"
     };
 }
 pub(in crate::server::db) use {
