@@ -34,8 +34,14 @@ impl PortalOrigin {
         }
     }
 
-    /// Whether `raw` is a URL browsers may be sent to.
+    /// Whether `raw` is a URL browsers may be sent to. It is handed out as it came, so it
+    /// must be what the parser checked: URL parsing drops tabs and line breaks anywhere
+    /// and spaces and control characters at the ends, which a `Location` header (the
+    /// no-JavaScript form's redirect) cannot carry.
     pub fn allows(&self, raw: &str) -> bool {
+        if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return false;
+        }
         let Ok(url) = Url::parse(raw) else {
             return false;
         };
@@ -83,6 +89,11 @@ mod tests {
             "javascript:alert(1)",
             "/cpl_1",
             "",
+            // What the parser would clean up, but a header cannot carry.
+            "https://customer-portal.paddle.com/cpl_1\r\n",
+            "https://customer-portal.paddle.com/cpl\t_1",
+            " https://customer-portal.paddle.com/cpl_1",
+            "https://customer-portal.paddle.com/cpl_1\u{0}",
         ] {
             assert!(!LIVE.allows(bad), "{bad} must be refused");
         }
