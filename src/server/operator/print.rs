@@ -13,19 +13,19 @@ pub const WARNING: &str = "WARNING: these links are temporary and single-use. Do
 /// The customer as the mirror knows them, with every subscription and its status.
 pub fn customer(customer: &CustomerRow, subscriptions: &[SubscriptionRow]) -> String {
     let mut text = format!("Customer {}\n", customer.id);
-    let _ = writeln!(text, "  email:  {}", customer.email);
+    let _ = writeln!(text, "  email:  {}", shown(&customer.email));
     let _ = writeln!(
         text,
         "  name:   {}",
-        customer.name.as_deref().unwrap_or("-")
+        shown(customer.name.as_deref().unwrap_or("-"))
     );
-    let _ = writeln!(text, "  status: {}", customer.status);
+    let _ = writeln!(text, "  status: {}", shown(&customer.status));
     if subscriptions.is_empty() {
         text.push_str("  subscriptions: none in the mirror\n");
     } else {
         text.push_str("  subscriptions:\n");
         for s in subscriptions {
-            let _ = writeln!(text, "    {}  {}", s.id, s.status);
+            let _ = writeln!(text, "    {}  {}", s.id, shown(&s.status));
         }
     }
     text
@@ -35,8 +35,25 @@ pub fn customer(customer: &CustomerRow, subscriptions: &[SubscriptionRow]) -> St
 pub fn question(customer: &CustomerRow) -> String {
     format!(
         "Mint a customer portal session for {} ({})?",
-        customer.email, customer.id
+        shown(&customer.email),
+        customer.id
     )
+}
+
+/// Text from the mirror (what a customer typed at checkout: name, email) as the operator's
+/// terminal may show it: control characters, which could rewrite the lines above the
+/// question or set the clipboard, and the marks that reorder text on screen, written out
+/// as `\u{…}` escapes.
+fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            let _ = write!(out, "{}", c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The overview link and, per subscription, its two deep links, after the warning.
@@ -93,6 +110,24 @@ mod tests {
             question(&row(None)),
             "Mint a customer portal session for ada@example.com (ctm_01gysfvfy7vqhpzkq8rjmrq7an)?"
         );
+    }
+
+    #[test]
+    fn a_customer_s_own_text_cannot_drive_the_terminal() {
+        // An OSC 52 clipboard write, an erase of the line, a bell and a right-to-left
+        // override, as a name (and an email) typed at checkout.
+        let hostile = "x\u{1b}]52;c;aGk=\u{7}\u{1b}[2K\u{9b}1A\u{202e}gnp.exe";
+        let mut row = row(Some(hostile));
+        row.email = format!("{hostile}@example.com");
+        for text in [customer(&row, &[]), question(&row)] {
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+                "{text:?}"
+            );
+            assert!(text.contains("\\u{1b}]52;c;aGk="), "shown, escaped: {text}");
+        }
     }
 
     #[test]
