@@ -35,6 +35,62 @@ fn transaction_event() -> serde_json::Value {
     )
 }
 
+/// A delivery as Paddle's webhook simulator sends one (the spec's example): an
+/// `ntfsimevt_` event id and no notification id, with sample data.
+fn simulation(customer_id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "event_id": fresh_id("ntfsimevt"),
+        "event_type": "customer.updated",
+        "occurred_at": AT,
+        "data": customer_data(customer_id, "simulated@example.com"),
+    })
+}
+
+#[tokio::test]
+async fn a_paddle_simulation_is_answered_and_counted_but_neither_stored_nor_mirrored() {
+    let app = spawn_app().await;
+    let ctm = fresh_id("ctm");
+    let body = simulation(&ctm);
+    // Forged, it is refused like any delivery.
+    let wrong = wrong_secret();
+    assert_eq!(app.post_webhook(&bytes(&body), &wrong).await.status(), 401);
+    app.wait_for_refusals("wrong_secret", 1).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+
+    assert_eq!(
+        app.post_event(&body).await,
+        200,
+        "the simulator sees a success"
+    );
+    assert_eq!(event_count(&app.db).await, 0, "sample data is not stored");
+    assert!(
+        paddock::server::db::mirror::customer_by_id(&app.db, &ctm)
+            .await
+            .expect("query")
+            .is_none(),
+        "nor mirrored"
+    );
+    app.wait_for_refusals("simulation", 1).await;
+
+    let run = app.doctor(&[]).await;
+    run.assert_healthy();
+    run.says(
+        "webhooks received",
+        "WARN",
+        &[
+            "no event stored yet",
+            "1 Paddle webhook simulation verified in the last 24 h",
+            "the destination and the secret work",
+        ],
+    );
+    // The simulation came after the forged delivery: the secret works now.
+    run.says(
+        "webhook refusals",
+        "WARN",
+        &["1 delivery refused", "1 wrong secret", "get through now"],
+    );
+}
+
 #[tokio::test]
 async fn a_forged_delivery_fails_naming_the_wrong_secret_until_a_verified_one_arrives() {
     for backend in backends() {

@@ -182,6 +182,11 @@ paddle_id!(
     NotificationId, "ntf_", "notification"
 );
 paddle_id!(
+    /// The event id of a delivery from Paddle's webhook simulator, `ntfsimevt_…`: its data
+    /// is sample data, and it carries no notification id.
+    SimulationEventId, "ntfsimevt_", "simulation event"
+);
+paddle_id!(
     /// An address id, `add_…`.
     AddressId, "add_", "address"
 );

@@ -23,7 +23,7 @@ pub use entities::{
 pub use error::{ClientError, ErrorBody, PaddleError};
 pub use ids::{
     AddressId, BusinessId, CustomerId, EventId, InvalidId, NotificationId, PortalLinkId,
-    PortalSessionId, PriceId, ProductId, SubscriptionId, TransactionId,
+    PortalSessionId, PriceId, ProductId, SimulationEventId, SubscriptionId, TransactionId,
 };
 pub use webhook::{Event, EventData, RawEvent, VerifyError};
 

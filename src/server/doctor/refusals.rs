@@ -58,6 +58,10 @@ fn explain(reason: &str, tolerance: u64) -> (String, String) {
              header (or these requests are not from Paddle)"
                 .to_owned(),
         ),
+        Some(Reason::Simulation) => (
+            "webhook simulations",
+            "none needed: they are Paddle's sample data, answered and not stored".to_owned(),
+        ),
         Some(Reason::Unreadable) => (
             "signed but unreadable",
             "Paddle sent events this version of Paddock cannot read (the app's log says where, \
@@ -79,6 +83,11 @@ fn judge_refusals(
     last_verified: Option<i64>,
     tolerance: u64,
 ) -> Line {
+    // Deliveries of Paddle's webhook simulator are counted here too, but not refused.
+    let rows: Vec<&RefusalCount> = rows
+        .iter()
+        .filter(|r| Reason::parse(&r.reason) != Some(Reason::Simulation))
+        .collect();
     let total: i64 = rows.iter().map(|r| r.count).sum();
     let Some(latest) = rows.iter().map(|r| r.last_at).max().filter(|_| total > 0) else {
         return Line::pass(REFUSALS, "no delivery refused in the last 24 h");
@@ -167,6 +176,17 @@ mod tests {
             judge_refusals(&rows, 1000, Some(950), 5).status,
             Status::Fail
         );
+    }
+
+    #[test]
+    fn simulations_are_not_refusals() {
+        let rows = [refused("simulation", 3, 900)];
+        let line = judge_refusals(&rows, 1000, None, 5);
+        assert_eq!(line.status, Status::Pass, "{line}");
+        let rows = [refused("simulation", 3, 950), refused("stale", 1, 900)];
+        let line = judge_refusals(&rows, 1000, Some(950), 5);
+        assert_eq!(line.status, Status::Warn, "{line}");
+        assert!(line.to_string().contains("1 delivery refused"), "{line}");
     }
 
     #[test]

@@ -6,8 +6,10 @@ use secrecy::ExposeSecret;
 use super::{Line, ago, count};
 use crate::server::db::Database;
 use crate::server::db::doctor::{last_webhook_at, webhook_types_since};
+use crate::server::db::refusals;
 use crate::server::paddle::{PaddleMode, WEBHOOK_PATH};
 use crate::server::settings::Settings;
+use crate::server::webhooks::refusals::Reason;
 
 const SECRETS: &str = "webhook secret";
 pub(super) const RECEIVED: &str = "webhooks received";
@@ -69,9 +71,15 @@ pub(super) async fn received(
     let read = async {
         let last = last_webhook_at(db).await?;
         let types = webhook_types_since(db, now - DAY).await?;
-        Ok::<_, sqlx::Error>((last, types))
+        let hour = (now - DAY) - (now - DAY).rem_euclid(3600);
+        let simulated = refusals::since(db, hour)
+            .await?
+            .into_iter()
+            .find(|r| Reason::parse(&r.reason) == Some(Reason::Simulation) && r.count > 0)
+            .map(|r| (r.count, r.last_at));
+        Ok::<_, sqlx::Error>((last, types, simulated))
     };
-    let (last, types) = match read.await {
+    let (last, types, simulated) = match read.await {
         Ok(found) => found,
         Err(e) => {
             let line = Line::fail(
@@ -100,17 +108,39 @@ pub(super) async fn received(
              listens; a checkout on the emulator's /checkout page sends the first events"
         ),
     };
-    (judge_received(last, &types, now, &fix, paddle_empty), last)
+    let line = judge_received(last, &types, now, &fix, paddle_empty, simulated);
+    // A verified simulation shows that the destination and the secret work, as an event does.
+    let verified = last.max(simulated.map(|(_, at)| at));
+    (line, verified)
 }
 
+/// `simulated`: how many deliveries of Paddle's webhook simulator were verified in the
+/// last 24 h, and when the latest came (they are answered, never stored).
 fn judge_received(
     last: Option<i64>,
     types: &[(String, i64)],
     now: i64,
     fix: &str,
     paddle_empty: Option<bool>,
+    simulated: Option<(i64, i64)>,
 ) -> Line {
+    let simulations = simulated.map(|(n, at)| {
+        format!(
+            "{} verified in the last 24 h, the latest {} ago (answered, not stored: sample data)",
+            count(n, "Paddle webhook simulation", "Paddle webhook simulations"),
+            ago(now, at)
+        )
+    });
     let Some(last) = last else {
+        if let Some(simulations) = simulations {
+            return Line::warn(
+                RECEIVED,
+                format!(
+                    "no event stored yet, but {simulations}: the destination and the secret \
+                     work; the first real events come with the first customer or subscription"
+                ),
+            );
+        }
         if paddle_empty == Some(true) {
             return Line::warn(
                 RECEIVED,
@@ -127,10 +157,11 @@ fn judge_received(
         let listed: Vec<String> = types.iter().map(|(t, n)| format!("{n} {t}")).collect();
         listed.join(", ")
     };
+    let also = simulations.map_or_else(String::new, |s| format!("; also {s}"));
     Line::pass(
         RECEIVED,
         format!(
-            "last verified webhook {} ago; last 24 h: {day}",
+            "last verified webhook {} ago; last 24 h: {day}{also}",
             ago(now, last)
         ),
     )

@@ -1,11 +1,12 @@
-//! Deliveries refused at signature verification, or signed but not readable as an event,
-//! kept where `paddock doctor` (another process) can read them, without letting forged
-//! requests write to the database.
+//! Deliveries refused at signature verification, or signed but not readable as an event
+//! (and, apart, signed deliveries of Paddle's webhook simulator), kept where `paddock
+//! doctor` (another process) can read them, without letting forged requests write to the
+//! database.
 //!
 //! A refusal only bumps an in-memory counter of its reason. A task of each process adds
 //! the counts to `webhook_refusals` every few seconds (and once more at shutdown) with
 //! one upsert per reason that was seen: however many requests are forged, they cost at
-//! most four writes per flush (a fifth, `unreadable`, needs a valid signature). Nothing of
+//! most four writes per flush (`unreadable` and `simulation` need a valid signature). Nothing of
 //! the request (body, signature, address) is kept.
 
 use std::future::Future;
@@ -38,15 +39,21 @@ pub enum Reason {
     /// or value newer than its Paddle SDK, say): the mirror misses that change while
     /// Paddle retries it.
     Unreadable,
+    /// Not a refusal: a delivery from Paddle's webhook simulator, signed with a
+    /// configured secret and answered 200, but neither stored nor mirrored (its data is
+    /// Paddle's sample data). Counted so that the doctor can say the destination and the
+    /// secret work before any real event came.
+    Simulation,
 }
 
 impl Reason {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::WrongSecret,
         Self::Stale,
         Self::Future,
         Self::Malformed,
         Self::Unreadable,
+        Self::Simulation,
     ];
 
     /// The name in `webhook_refusals.reason`.
@@ -57,6 +64,7 @@ impl Reason {
             Self::Future => "future",
             Self::Malformed => "malformed",
             Self::Unreadable => "unreadable",
+            Self::Simulation => "simulation",
         }
     }
 

@@ -23,7 +23,9 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(4);
 
 /// `POST /webhooks/paddle`: 200 once the event is durably stored (or was already), 400 for
 /// a missing or malformed signature or body, 401 for a bad or stale signature, 500 when
-/// the database fails (Paddle retries; nothing is half-applied).
+/// the database fails (Paddle retries; nothing is half-applied). A verified delivery of
+/// Paddle's webhook simulator gets 200 and is neither stored nor mirrored: its data is
+/// sample data, and the simulator only checks that the destination answers.
 #[tracing::instrument(skip_all, fields(event_id, event_type))]
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let Some(signature) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
@@ -52,6 +54,14 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     }
     let received = match apply::decode(&body, now) {
         Ok(received) => received,
+        Err(_) if let Some(id) = apply::simulation(&body) => {
+            tracing::info!(
+                event_id = id.as_str(),
+                "Paddle webhook simulation verified; answered, not stored (sample data)"
+            );
+            state.refusals.record(Reason::Simulation);
+            return StatusCode::OK;
+        }
         Err(e) => {
             tracing::warn!(error = %e, "webhook refused: signed, but not a Paddle event we can read");
             state.refusals.record(Reason::Unreadable);
