@@ -1,5 +1,7 @@
-//! The `webhook_refusals` table: deliveries refused at signature verification, counted
-//! per reason and hour (written by `webhooks::refusals`, read by `paddock doctor`).
+//! The `webhook_refusals` table: deliveries refused at signature verification or signed
+//! but unreadable, counted per reason and hour, and under `simulation` the verified
+//! deliveries of Paddle's webhook simulator, which are not refused (written by
+//! `webhooks::refusals`, read by `paddock doctor`).
 
 use super::{Database, on_pool};
 
