@@ -183,7 +183,8 @@ paddle_id!(
 );
 paddle_id!(
     /// The event id of a delivery from Paddle's webhook simulator, `ntfsimevt_…`: its data
-    /// is sample data, and it carries no notification id.
+    /// is simulated (Paddle's samples, or a payload of your own), and it carries no
+    /// notification id.
     SimulationEventId, "ntfsimevt_", "simulation event"
 );
 paddle_id!(

@@ -2,8 +2,9 @@
 //! `paddock reconcile` through the same upserts, see `db::snapshot`).
 //!
 //! Each row keeps the `occurred_at` (µs) and `event_id` of the event it reflects: an
-//! upsert from an older event changes nothing, and a canceled subscription is never
-//! overwritten. Two events with the same `occurred_at` are ordered by `event_id` (the
+//! upsert from an older event changes nothing, and a canceled subscription changes only
+//! for a newer cancellation (a cancellation outranks every other state, whenever it
+//! occurred). Two events with the same `occurred_at` are ordered by `event_id` (the
 //! greater wins), so every delivery order ends in the same row.
 
 pub mod lookups;

@@ -1,7 +1,8 @@
 //! Writing API snapshots (not webhook events) into the mirror, for `paddock reconcile`.
 //!
 //! The same upserts as webhooks, so the same rules hold: a row changes only when the
-//! snapshot is newer than what it reflects, and `canceled` stays final.
+//! snapshot ranks above what it reflects (newer; for a subscription, a cancellation
+//! above every other state), and `canceled` stays final.
 
 use super::mirror::{CustomerWrite, SubscriptionWrite, upsert_customer, upsert_subscription};
 use super::{Database, on_pool};
@@ -11,7 +12,8 @@ use super::{Database, on_pool};
 pub enum Outcome {
     Inserted,
     Updated,
-    /// The mirror already reflected this or a newer state (or the subscription is canceled).
+    /// The mirror already reflected this or a state that ranks above it (newer, or a
+    /// cancellation).
     Unchanged,
 }
 

@@ -60,7 +60,7 @@ fn explain(reason: &str, tolerance: u64) -> (String, String) {
         ),
         Some(Reason::Simulation) => (
             "webhook simulations",
-            "none needed: they are Paddle's sample data, answered and not stored".to_owned(),
+            "none needed: they are simulated data, answered and not stored".to_owned(),
         ),
         Some(Reason::Unreadable) => (
             "signed but unreadable",

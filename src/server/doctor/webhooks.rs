@@ -126,19 +126,32 @@ fn judge_received(
 ) -> Line {
     let simulations = simulated.map(|(n, at)| {
         format!(
-            "{} verified in the last 24 h, the latest {} ago (answered, not stored: sample data)",
+            "{} verified in the last 24 h, the latest {} ago (answered, not stored: simulated data)",
             count(n, "Paddle webhook simulation", "Paddle webhook simulations"),
             ago(now, at)
         )
     });
     let Some(last) = last else {
         if let Some(simulations) = simulations {
-            return Line::warn(
+            // The destination and the secret work for simulated traffic; whether real
+            // events should have come depends on what Paddle has.
+            if paddle_empty == Some(true) {
+                return Line::warn(
+                    RECEIVED,
+                    format!(
+                        "no event stored yet, but {simulations}: the destination and the \
+                         secret work; Paddle lists no customer or subscription to send yet"
+                    ),
+                );
+            }
+            return Line::fail(
                 RECEIVED,
                 format!(
-                    "no event stored yet, but {simulations}: the destination and the secret \
-                     work; the first real events come with the first customer or subscription"
+                    "no real event ever arrived, only {simulations}: the secret works, but \
+                     no real event reaches this destination (one set to simulated traffic \
+                     only, or not subscribed to the customer.* and subscription.* events)"
                 ),
+                fix,
             );
         }
         if paddle_empty == Some(true) {

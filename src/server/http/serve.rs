@@ -8,8 +8,8 @@
 //! a client that sends requests (pipelined, or one for a large file) and never reads the
 //! answers would keep its connection, and its place among the connections served, for as
 //! long as it likes. A write that cannot go on for `HTTP_WRITE_TIMEOUT_SECS` closes the
-//! connection instead (tokio-io-timeout; the countdown runs only while the client's
-//! buffer is full, so a slow reader that keeps reading is not cut off). At most
+//! connection instead (tokio-io-timeout; the countdown runs only while a write waits, and
+//! restarts whenever one goes through). At most
 //! `HTTP_MAX_CONNECTIONS` are served at once; further clients wait in the kernel's
 //! backlog. On shutdown the listener closes, in-flight requests finish, and whatever is
 //! still open after `SHUTDOWN_GRACE_SECS` is dropped.

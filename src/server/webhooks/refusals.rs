@@ -41,7 +41,7 @@ pub enum Reason {
     Unreadable,
     /// Not a refusal: a delivery from Paddle's webhook simulator, signed with a
     /// configured secret and answered 200, but neither stored nor mirrored (its data is
-    /// Paddle's sample data). Counted so that the doctor can say the destination and the
+    /// simulated). Counted so that the doctor can say the destination and the
     /// secret work before any real event came.
     Simulation,
 }

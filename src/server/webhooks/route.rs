@@ -25,7 +25,7 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(4);
 /// a missing or malformed signature or body, 401 for a bad or stale signature, 500 when
 /// the database fails (Paddle retries; nothing is half-applied). A verified delivery of
 /// Paddle's webhook simulator gets 200 and is neither stored nor mirrored: its data is
-/// sample data, and the simulator only checks that the destination answers.
+/// simulated, and the simulator only checks that the destination answers.
 #[tracing::instrument(skip_all, fields(event_id, event_type))]
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let Some(signature) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
@@ -57,7 +57,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         Err(_) if let Some(id) = apply::simulation(&body) => {
             tracing::info!(
                 event_id = id.as_str(),
-                "Paddle webhook simulation verified; answered, not stored (sample data)"
+                "Paddle webhook simulation verified; answered, not stored (simulated data)"
             );
             state.refusals.record(Reason::Simulation);
             return StatusCode::OK;

@@ -2,8 +2,9 @@
 //! `db::event_batch` put the same upserts after an event's insert, and the lists that
 //! bind a write's fields to them.
 //!
-//! Each upsert changes a row only for a newer event (`occurred_at`, then `event_id`), and
-//! never a canceled subscription.
+//! Each upsert changes a row only for a newer event (`occurred_at`, then `event_id`); for
+//! a subscription, a cancellation outranks every other state, and only a newer
+//! cancellation changes a canceled row.
 
 /// Binds every field of a [`CustomerWrite`], in column order, to `$query` (a macro
 /// because the query's type depends on the pool it runs on).
