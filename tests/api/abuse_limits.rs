@@ -23,6 +23,26 @@ async fn parallel_wrong_passwords(app: &crate::common::TestApp, email: &str, n: 
     statuses
 }
 
+/// The status of a form post to `path` from client IP `ip` (the app trusts
+/// `X-Forwarded-For`).
+async fn post_from(
+    app: &crate::common::TestApp,
+    path: &str,
+    ip: &str,
+    form: &[(&str, &str)],
+) -> u16 {
+    app.client
+        .post(app.url(path))
+        .header("origin", &app.origin)
+        .header("x-forwarded-for", ip)
+        .form(form)
+        .send()
+        .await
+        .expect("answer")
+        .status()
+        .as_u16()
+}
+
 #[tokio::test]
 async fn forty_parallel_wrong_passwords_for_one_account_check_at_most_the_limit() {
     let app = spawn_app_with(Backend::Sqlite, &[("TRUST_X_FORWARDED_FOR", "true")]).await;
@@ -47,17 +67,17 @@ async fn one_address_gets_few_mails_however_many_clients_ask() {
     .await;
     let victim = unique_email();
     let mut statuses = Vec::new();
-    for i in 0..5 {
-        let res = app
-            .client
-            .post(app.url("/api/auth/forgot-password"))
-            .header("origin", &app.origin)
-            .header("x-forwarded-for", format!("192.0.2.{}", i + 1))
-            .form(&[("email", victim.as_str())])
-            .send()
-            .await
-            .expect("answer");
-        statuses.push(res.status().as_u16());
+    for i in 1..=5 {
+        let form = [("email", victim.as_str())];
+        statuses.push(
+            post_from(
+                &app,
+                "/api/auth/forgot-password",
+                &format!("192.0.2.{i}"),
+                &form,
+            )
+            .await,
+        );
     }
     assert_eq!(statuses, [200, 200, 200, 429, 429]);
     let res = Browser::new(&app)
@@ -81,20 +101,12 @@ async fn sign_ups_in_someone_s_name_do_not_use_up_their_reset_links() {
     // Someone signs up with the victim's address from many clients: each sign-up mails
     // the owner a notice (no link), until the address's sign-ups are used up.
     let mut statuses = Vec::new();
-    for i in 0..3 {
-        let res = app
-            .client
-            .post(app.url("/api/auth/signup"))
-            .header("origin", &app.origin)
-            .header("x-forwarded-for", format!("192.0.2.{}", i + 1))
-            .form(&[
-                ("email", victim.as_str()),
-                ("password", "another password!"),
-            ])
-            .send()
-            .await
-            .expect("answer");
-        statuses.push(res.status().as_u16());
+    for i in 1..=3 {
+        let form = [
+            ("email", victim.as_str()),
+            ("password", "another password!"),
+        ];
+        statuses.push(post_from(&app, "/api/auth/signup", &format!("192.0.2.{i}"), &form).await);
     }
     assert_eq!(
         statuses,
@@ -120,13 +132,11 @@ async fn an_ipv6_client_counts_by_its_64_block_through_x_forwarded_for() {
     )
     .await;
     let forgot_from = |ip: &'static str| {
-        let request = app
-            .client
-            .post(app.url("/api/auth/forgot-password"))
-            .header("origin", &app.origin)
-            .header("x-forwarded-for", ip)
-            .form(&[("email", unique_email())]);
-        async move { request.send().await.expect("answer").status().as_u16() }
+        let app = &app;
+        async move {
+            let email = unique_email();
+            post_from(app, "/api/auth/forgot-password", ip, &[("email", &email)]).await
+        }
     };
     // Two addresses of one /64 (the second as a proxy may write it, with a port) use up
     // its mails; a third address of it is refused, as if it were the same host.

@@ -156,9 +156,12 @@ pub async fn examine(settings: Result<Settings, SettingsError>) -> Vec<Line> {
                 .as_ref()
                 .and_then(|t| t.as_ref().ok())
                 .map(mirror::Totals::is_empty);
-            let (received, last) = webhooks::received(db, &settings, now, nothing_in_paddle).await;
+            let counts = refusals::read(db, now).await;
+            let simulated = counts.as_deref().ok().and_then(refusals::simulations);
+            let (received, last) =
+                webhooks::received(db, &settings, now, nothing_in_paddle, simulated).await;
             lines.push(received);
-            lines.push(refusals::check(db, &settings, now, last).await);
+            lines.push(refusals::check(&counts, &settings, now, last));
         }
         Err(because) => {
             lines.push(Line::skipped(webhooks::RECEIVED, because));

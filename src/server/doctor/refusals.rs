@@ -11,18 +11,30 @@ use crate::server::webhooks::refusals::Reason;
 
 pub(super) const REFUSALS: &str = "webhook refusals";
 
-/// Refusals of the last 24 h, against the latest verified webhook.
-pub(super) async fn check(
-    db: &Database,
+/// The counts of the last 24 h (whole hours), read once for both webhook lines.
+pub(super) async fn read(db: &Database, now: i64) -> Result<Vec<RefusalCount>, sqlx::Error> {
+    let hour = (now - DAY) - (now - DAY).rem_euclid(3600);
+    refusals::since(db, hour).await
+}
+
+/// The Paddle webhook simulations among `rows`: how many, and when the latest came.
+pub(super) fn simulations(rows: &[RefusalCount]) -> Option<(i64, i64)> {
+    rows.iter()
+        .find(|r| Reason::parse(&r.reason) == Some(Reason::Simulation) && r.count > 0)
+        .map(|r| (r.count, r.last_at))
+}
+
+/// Refusals of the last 24 h (`rows`, from [`read`]), against the latest verified webhook.
+pub(super) fn check(
+    rows: &Result<Vec<RefusalCount>, sqlx::Error>,
     settings: &Settings,
     now: i64,
     last_verified: Option<i64>,
 ) -> Line {
-    let hour = (now - DAY) - (now - DAY).rem_euclid(3600);
-    match refusals::since(db, hour).await {
+    match rows {
         Ok(rows) => {
             let tolerance = settings.paddle.webhook_tolerance.as_secs();
-            judge_refusals(&rows, now, last_verified, tolerance)
+            judge_refusals(rows, now, last_verified, tolerance)
         }
         Err(e) => Line::fail(
             REFUSALS,

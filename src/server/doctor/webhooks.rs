@@ -6,10 +6,8 @@ use secrecy::ExposeSecret;
 use super::{Line, ago, count};
 use crate::server::db::Database;
 use crate::server::db::doctor::{last_webhook_at, webhook_types_since};
-use crate::server::db::refusals;
 use crate::server::paddle::{PaddleMode, WEBHOOK_PATH};
 use crate::server::settings::Settings;
-use crate::server::webhooks::refusals::Reason;
 
 const SECRETS: &str = "webhook secret";
 pub(super) const RECEIVED: &str = "webhooks received";
@@ -62,24 +60,21 @@ pub(super) fn secrets(settings: &Settings) -> Line {
 
 /// The latest verified webhook and the types of the last 24 h; also returns when the
 /// latest arrived. `paddle_empty`: Paddle lists no customer and no subscription yet.
+/// `simulated`: the Paddle webhook simulations verified in the last 24 h (how many, and
+/// when the latest came; see `refusals::simulations`).
 pub(super) async fn received(
     db: &Database,
     settings: &Settings,
     now: i64,
     paddle_empty: Option<bool>,
+    simulated: Option<(i64, i64)>,
 ) -> (Line, Option<i64>) {
     let read = async {
         let last = last_webhook_at(db).await?;
         let types = webhook_types_since(db, now - DAY).await?;
-        let hour = (now - DAY) - (now - DAY).rem_euclid(3600);
-        let simulated = refusals::since(db, hour)
-            .await?
-            .into_iter()
-            .find(|r| Reason::parse(&r.reason) == Some(Reason::Simulation) && r.count > 0)
-            .map(|r| (r.count, r.last_at));
-        Ok::<_, sqlx::Error>((last, types, simulated))
+        Ok::<_, sqlx::Error>((last, types))
     };
-    let (last, types, simulated) = match read.await {
+    let (last, types) = match read.await {
         Ok(found) => found,
         Err(e) => {
             let line = Line::fail(
