@@ -118,6 +118,18 @@ impl Settings {
                 "required with PADDLE_API_KEY: mail must really be sent when billing is live",
             ));
         }
+        let http: ServeSettings = http.into();
+        if paddle.timeout >= http.request_timeout {
+            // The request would be answered 408 while its Paddle call (a mint) went on.
+            return Err(SettingsError::new(
+                "PADDLE_TIMEOUT_SECS",
+                format!(
+                    "must be below HTTP_REQUEST_TIMEOUT_SECS ({} s): a Paddle call must end \
+                     before the request that made it",
+                    http.request_timeout.as_secs()
+                ),
+            ));
+        }
         Ok(Self {
             public_url,
             leptos: site.leptos_options(),
@@ -125,7 +137,7 @@ impl Settings {
             database_url,
             paddle,
             accounts,
-            http: http.into(),
+            http,
         })
     }
 

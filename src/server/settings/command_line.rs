@@ -3,6 +3,7 @@
 //! `VARIABLE: reason`, naming what operators set rather than the flag.
 
 use std::ffi::OsStr;
+use std::path::Path;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, Args, Command, FromArgMatches, Parser};
@@ -13,16 +14,60 @@ use super::{RawSettings, SettingsError};
 /// the command line and the environment. `--help`, `--version` and usage errors end the
 /// process as clap does; a bad setting comes back as an error that names its variable.
 pub fn parse_command_line<P: Parser>() -> Result<P, SettingsError> {
-    match dotenvy::dotenv() {
-        Ok(_) => {}
-        Err(e) if e.not_found() => {}
-        Err(e) => return Err(SettingsError::new(".env", e.to_string())),
-    }
+    load_dotenv(Path::new(".env"))?;
     let matches = P::command()
         .mut_args(blank_is_unset)
         .try_get_matches()
         .map_err(setting_or_exit)?;
     P::from_arg_matches(&matches).map_err(setting_or_exit)
+}
+
+/// Sets the variables of the `.env` file at `path` (the working directory's only: no
+/// search of the folders above) that the environment does not set. A line it cannot read
+/// is named by its number and variable, never shown: its value may be a password or a key.
+fn load_dotenv(path: &Path) -> Result<(), SettingsError> {
+    match dotenvy::from_path(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.not_found() => Ok(()),
+        Err(dotenvy::Error::LineParse(bad, _)) => {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            Err(SettingsError::new(".env", unreadable_line(&text, &bad)))
+        }
+        Err(e) => Err(SettingsError::new(".env", e.to_string())),
+    }
+}
+
+/// Why `.env` (`text`) was refused: dotenvy reports the line it could not read (`bad`),
+/// or only that line's value. This names the line's number and, when it starts like
+/// `NAME=`, its variable; nothing else of it.
+fn unreadable_line(text: &str, bad: &str) -> String {
+    let hint = "quote a value that holds spaces, `#` or `\\` (single quotes keep it as written)";
+    let first = bad.lines().next().unwrap_or_default().trim();
+    let found = (!first.is_empty())
+        .then(|| {
+            text.lines()
+                .enumerate()
+                .find(|(_, line)| line.contains(first))
+        })
+        .flatten();
+    let Some((index, line)) = found else {
+        return format!("a line cannot be read (not shown: it may hold a secret): {hint}");
+    };
+    let name = line
+        .split_once('=')
+        .map(|(name, _)| name.trim().trim_start_matches("export ").trim())
+        .filter(|name| {
+            !name.is_empty()
+                && name.len() <= 64
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+    let number = index + 1;
+    match name {
+        Some(name) => format!(
+            "line {number}, which sets {name}, cannot be read (its value is not shown): {hint}"
+        ),
+        None => format!("line {number} cannot be read (not shown: it may hold a secret): {hint}"),
+    }
 }
 
 impl RawSettings {
@@ -95,4 +140,53 @@ fn named(e: &clap::Error) -> Option<SettingsError> {
     let reason =
         std::error::Error::source(e).map_or_else(|| e.kind().to_string(), ToString::to_string);
     Some(SettingsError::new(var, reason))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The refusal of `.env` whose first line is `line`.
+    fn refusal(line: &str) -> SettingsError {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join(".env");
+        std::fs::write(&path, format!("# settings\n\n{line}\n")).expect("write .env");
+        load_dotenv(&path).expect_err("dotenvy must refuse the line")
+    }
+
+    #[test]
+    fn an_unreadable_env_line_is_named_by_its_variable_and_its_value_never_shown() {
+        let e = refusal("PADDOCK_TEST_DSN=postgres://paddock:s3cret pass@db/paddock");
+        assert_eq!(e.var, ".env");
+        assert!(
+            e.reason.contains("line 3, which sets PADDOCK_TEST_DSN"),
+            "{}",
+            e.reason
+        );
+        assert!(
+            !e.reason.contains("s3cret"),
+            "the value leaked: {}",
+            e.reason
+        );
+        let e = refusal("export PADDOCK_TEST_SMTP=\"smtps://u:pa\\ss@host");
+        assert!(e.reason.contains("PADDOCK_TEST_SMTP"), "{}", e.reason);
+        assert!(
+            !e.reason.contains("pa\\ss"),
+            "the value leaked: {}",
+            e.reason
+        );
+        let e = refusal("pdl_live_apikey_0123456789 extra");
+        assert!(
+            !e.reason.contains("pdl_live"),
+            "the line leaked: {}",
+            e.reason
+        );
+        assert!(e.reason.contains("line 3 "), "{}", e.reason);
+    }
+
+    #[test]
+    fn a_missing_env_file_is_no_error() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        load_dotenv(&dir.path().join(".env")).expect("no .env is fine");
+    }
 }

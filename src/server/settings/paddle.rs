@@ -15,6 +15,10 @@ use crate::server::paddle::{
     LivePaddle, LocalPaddle, PaddleEnvironment, PaddleMode, PaddleSettings, RemotePaddle,
 };
 
+/// The longest signature age `PADDLE_WEBHOOK_TOLERANCE_SECS` may allow: beyond a few
+/// minutes a captured delivery could be replayed for as long as it says.
+const MAX_TOLERANCE_SECS: u64 = 300;
+
 /// Paddle's variables.
 #[derive(Clone, Debug, clap::Args)]
 #[command(next_help_heading = "Paddle")]
@@ -37,13 +41,13 @@ pub struct PaddleArgs {
     pub paddle_webhook_secrets: Option<SecretList>,
     /// How old a webhook's signature may be, in seconds
     #[arg(long, env = "PADDLE_WEBHOOK_TOLERANCE_SECS", default_value = "5")]
-    #[arg(value_parser = secs(u64::MAX))]
+    #[arg(value_parser = secs(MAX_TOLERANCE_SECS))]
     pub paddle_webhook_tolerance_secs: Duration,
     /// Live mode: your pricing or checkout page, for users with no Paddle customer yet
     #[arg(long, env = "PADDLE_CHECKOUT_URL", value_parser = checkout_url)]
     pub paddle_checkout_url: Option<Url>,
     /// Seconds allowed for one call to the Paddle API
-    #[arg(long, env = "PADDLE_TIMEOUT_SECS", default_value = "10", value_parser = secs(u64::MAX))]
+    #[arg(long, env = "PADDLE_TIMEOUT_SECS", default_value = "10", value_parser = secs(120))]
     pub paddle_timeout_secs: Duration,
     /// Local mode: where the embedded emulator listens
     #[arg(long, env = "PADDLE_EMULATOR_ADDR", default_value = "127.0.0.1:3900")]
@@ -58,7 +62,7 @@ pub struct PaddleArgs {
     pub paddle_emulator_state_file: Option<PathBuf>,
     /// Local mode: seconds a portal link stays usable
     #[arg(long, env = "PADDLE_EMULATOR_LINK_TTL_SECS", default_value = "600")]
-    #[arg(value_parser = secs(u64::MAX))]
+    #[arg(value_parser = secs(86_400))]
     pub paddle_emulator_link_ttl_secs: Duration,
 }
 
@@ -129,14 +133,22 @@ impl PaddleArgs {
                 format!("`{env}` is for the real Paddle; leave it unset with PADDLE_API_URL"),
             ));
         }
-        if api_url
-            .host_str()
-            .is_some_and(|h| h == "paddle.com" || h.ends_with(".paddle.com"))
-        {
-            // Real Paddle needs real mail and the environment's portal host: live mode.
+        // Real Paddle needs real mail and the environment's portal host: live mode. Remote
+        // mode allows the local outbox, so nothing of the real Paddle may pass here.
+        if is_paddle_host(api_url) {
             return Err(SettingsError::new(
                 "PADDLE_API_URL",
                 "is the real Paddle: set PADDLE_ENV (sandbox or production) instead",
+            ));
+        }
+        if let Some(environment) = PaddleEnvironment::of_key(key.expose_secret()) {
+            return Err(SettingsError::new(
+                "PADDLE_API_KEY",
+                format!(
+                    "is a real Paddle {} key: with PADDLE_API_URL use a key that API accepts; \
+                     for the real Paddle unset PADDLE_API_URL and set PADDLE_ENV",
+                    environment.name()
+                ),
             ));
         }
         let portal_origin = match &self.paddle_portal_origin {
@@ -144,6 +156,12 @@ impl PaddleArgs {
             None => portal_origin(api_url.as_str())
                 .map_err(|reason| SettingsError::new("PADDLE_API_URL", reason))?,
         };
+        if is_paddle_host(&portal_origin) {
+            return Err(SettingsError::new(
+                "PADDLE_PORTAL_ORIGIN",
+                "is the real Paddle's portal: set PADDLE_ENV (sandbox or production) instead",
+            ));
+        }
         Ok(RemotePaddle {
             api_url: api_url.clone(),
             api_key: key.clone(),
@@ -199,6 +217,15 @@ impl PaddleArgs {
             link_ttl: self.paddle_emulator_link_ttl_secs,
         }
     }
+}
+
+/// Whether `url` is on Paddle's own domain (`paddle.com`, a subdomain, with or without
+/// the root's trailing dot, in any case).
+fn is_paddle_host(url: &Url) -> bool {
+    url.host_str().is_some_and(|host| {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        host == "paddle.com" || host.ends_with(".paddle.com")
+    })
 }
 
 /// The origin (scheme, host, port) of a plain `http(s)` URL.

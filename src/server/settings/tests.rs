@@ -179,6 +179,21 @@ fn live_billing_requires_real_mail() {
     assert!(load(&with_smtp).is_ok());
 }
 
+#[test]
+fn a_paddle_call_must_end_before_the_request_that_makes_it() {
+    let err = load(&[("PADDLE_TIMEOUT_SECS", "30")]).expect_err("30 s is the request timeout");
+    assert_eq!(err.var, "PADDLE_TIMEOUT_SECS");
+    assert!(
+        err.reason.contains("HTTP_REQUEST_TIMEOUT_SECS (30 s)"),
+        "{err}"
+    );
+    let longer = [
+        ("PADDLE_TIMEOUT_SECS", "30"),
+        ("HTTP_REQUEST_TIMEOUT_SECS", "31"),
+    ];
+    assert_eq!(load(&longer).expect("loads").paddle.timeout.as_secs(), 30);
+}
+
 /// The README's table of variables (`| `VAR` | default | meaning |`), before the table
 /// of test-only variables.
 fn readme_table() -> Vec<(String, String)> {

@@ -224,9 +224,41 @@ fn an_api_url_needs_a_key_and_a_secret_and_refuses_real_paddle_or_odd_urls() {
             "PADDLE_ENV",
         ),
         (vec![url, key, secret, odd_origin], "PADDLE_PORTAL_ORIGIN"),
+        // Remote mode allows the local outbox: nothing of the real Paddle gets through.
+        (
+            vec![url, ("PADDLE_API_KEY", LIVE_KEY), secret],
+            "PADDLE_API_KEY",
+        ),
+        (
+            vec![url, ("PADDLE_API_KEY", SANDBOX_KEY), secret],
+            "PADDLE_API_KEY",
+        ),
+        (
+            vec![
+                url,
+                key,
+                secret,
+                ("PADDLE_PORTAL_ORIGIN", "https://customer-portal.paddle.com"),
+            ],
+            "PADDLE_PORTAL_ORIGIN",
+        ),
+        (
+            vec![
+                url,
+                key,
+                secret,
+                (
+                    "PADDLE_PORTAL_ORIGIN",
+                    "https://Sandbox-Customer-Portal.Paddle.com.",
+                ),
+            ],
+            "PADDLE_PORTAL_ORIGIN",
+        ),
     ];
     for odd in [
         "https://sandbox-api.paddle.com",
+        "https://api.paddle.com./",
+        "https://API.Paddle.COM",
         "10.0.0.5:3900",
         "http://user:pw@10.0.0.5:3900",
     ] {
@@ -238,5 +270,25 @@ fn an_api_url_needs_a_key_and_a_secret_and_refuses_real_paddle_or_odd_urls() {
             Err(e) => e,
         };
         assert_eq!(err.var, var, "{pairs:?}: {err}");
+    }
+}
+
+#[test]
+fn durations_beyond_their_bound_are_refused() {
+    for (var, top) in [
+        ("PADDLE_WEBHOOK_TOLERANCE_SECS", 300u64),
+        ("PADDLE_TIMEOUT_SECS", 120),
+        ("PADDLE_EMULATOR_LINK_TTL_SECS", 86_400),
+    ] {
+        let at_top = top.to_string();
+        load(&[(var, &at_top)]).unwrap_or_else(|e| panic!("{var}={top}: {e}"));
+        for over in [(top + 1).to_string(), u64::MAX.to_string()] {
+            let err = match load(&[(var, &over)]) {
+                Ok(_) => panic!("{var}={over} loaded"),
+                Err(e) => e,
+            };
+            assert_eq!(err.var, var, "{err}");
+            assert!(err.reason.contains(&at_top), "{var}: {}", err.reason);
+        }
     }
 }
