@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::header::AUTHORIZATION;
+use axum::http::StatusCode;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -39,6 +40,27 @@ pub(super) async fn record_call(
         portal_session: response.extensions().get::<MintedSession>().cloned(),
     });
     response
+}
+
+/// Gives a request the framework refused before its handler ran (a path segment that is
+/// not UTF-8, a body over the size limit) Paddle's error body instead of axum's plain
+/// text: every handler answers JSON, so a 4xx without it is such a refusal.
+pub(super) async fn paddle_shaped_refusals(request: Request, next: Next) -> Response {
+    let id = request_id(&request);
+    let response = next.run(request).await;
+    let json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if json || !response.status().is_client_error() {
+        return response;
+    }
+    let error = if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::too_large()
+    } else {
+        ApiError::bad_request("The request's path or body could not be read.")
+    };
+    error.into_response(&id)
 }
 
 /// Gives the call its `meta.request_id`.

@@ -75,6 +75,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/transactions/{transaction_id}/invoice", get(invoices::get))
         // Matched routes only: an unknown path stays a 404 whatever its query.
         .route_layer(from_fn(middleware::refuse_query_on_writes))
+        .route_layer(from_fn(middleware::paddle_shaped_refusals))
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
         .layer(from_fn_with_state(

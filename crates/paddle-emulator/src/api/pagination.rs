@@ -6,10 +6,24 @@ use url::Url;
 
 use super::reply::{ApiError, field};
 
-/// Paddle's page size when none is asked for.
-pub(crate) const DEFAULT_PER_PAGE: usize = 50;
-/// Paddle's largest page; larger requests get this many.
-pub(crate) const MAX_PER_PAGE: usize = 200;
+/// An operation's `per_page`: the size when none is asked for, and the largest (a larger
+/// request gets this many).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PageSize {
+    pub(crate) default: usize,
+    pub(crate) max: usize,
+}
+
+/// `per_page_query`: most lists.
+pub(crate) const LIST_PAGES: PageSize = PageSize {
+    default: 50,
+    max: 200,
+};
+/// `per_page_transaction_query`: `GET /transactions`.
+pub(crate) const TRANSACTION_PAGES: PageSize = PageSize {
+    default: 30,
+    max: 30,
+};
 
 /// A list request's query string, parsed.
 #[derive(Debug)]
@@ -66,8 +80,13 @@ pub(crate) struct Paged<T> {
 }
 
 impl ListQuery {
-    /// Parses the raw query; a `per_page` that is not a positive integer is refused.
+    /// Parses the raw query with the usual page sizes ([`LIST_PAGES`]).
     pub(crate) fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
+        Self::parse_paged(raw, LIST_PAGES)
+    }
+
+    /// Parses the raw query; a `per_page` that is not a positive integer is refused.
+    fn parse_paged(raw: Option<&str>, pages: PageSize) -> Result<Self, ApiError> {
         let pairs: Vec<(String, String)> =
             url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
                 .into_owned()
@@ -80,9 +99,9 @@ impl ListQuery {
         };
         let after = first("after").filter(|a| !a.is_empty());
         let per_page = match first("per_page") {
-            None => DEFAULT_PER_PAGE,
+            None => pages.default,
             Some(text) => match text.parse::<u64>() {
-                Ok(n) if n >= 1 => usize::try_from(n).unwrap_or(MAX_PER_PAGE).min(MAX_PER_PAGE),
+                Ok(n) if n >= 1 => usize::try_from(n).unwrap_or(pages.max).min(pages.max),
                 _ => {
                     return Err(ApiError::invalid_field(vec![field(
                         "per_page",
@@ -103,8 +122,17 @@ impl ListQuery {
 
     /// Checks the parameters against `params`, then parses them.
     pub(crate) fn for_operation(raw: Option<&str>, params: &Params) -> Result<Self, ApiError> {
+        Self::for_list(raw, params, LIST_PAGES)
+    }
+
+    /// [`Self::for_operation`] for a list whose page sizes are `pages`.
+    pub(crate) fn for_list(
+        raw: Option<&str>,
+        params: &Params,
+        pages: PageSize,
+    ) -> Result<Self, ApiError> {
         params.check(raw)?;
-        Self::parse(raw)
+        Self::parse_paged(raw, pages)
     }
 
     /// Every `key` and `key[OP]` parameter: `(OP or "", value)`, in the query's order.

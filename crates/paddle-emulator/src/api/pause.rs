@@ -12,22 +12,18 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::body::{object, only};
 use super::reply::{ApiError, Reply, RequestId, field, respond};
 use super::subscriptions::to_value;
 use crate::billing::{self, BillingError, PauseWhen};
 use crate::emulator::Shared;
 
-/// The body's `effective_from` (default `next_billing_period`) and `resume_at`.
+/// The body's `effective_from` (default `next_billing_period`) and `resume_at`;
+/// `on_resume` may only be the default, `start_new_billing_period`, and no other field
+/// is taken.
 fn parse_body(body: &[u8]) -> Result<(PauseWhen, Option<OffsetDateTime>), ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok((PauseWhen::NextBillingPeriod, None));
-    }
-    let value: Value = serde_json::from_slice(body).map_err(|_| ApiError::invalid_json())?;
-    let Value::Object(object) = value else {
-        return Err(ApiError::bad_request(
-            "The request body must be a JSON object.",
-        ));
-    };
+    let object = object(body, true)?;
+    only(&object, &["effective_from", "resume_at", "on_resume"])?;
     let mut errors = Vec::new();
     let when = match object.get("effective_from") {
         None | Some(Value::Null) => PauseWhen::NextBillingPeriod,
@@ -55,6 +51,18 @@ fn parse_body(body: &[u8]) -> Result<(PauseWhen, Option<OffsetDateTime>), ApiErr
             None
         }
     };
+    match object.get("on_resume") {
+        None | Some(Value::Null) => {}
+        Some(v) if v == "start_new_billing_period" => {}
+        Some(v) if v == "continue_existing_billing_period" => errors.push(field(
+            "on_resume",
+            "continue_existing_billing_period is not implemented by the Paddle emulator",
+        )),
+        Some(_) => errors.push(field(
+            "on_resume",
+            "must be one of: start_new_billing_period, continue_existing_billing_period",
+        )),
+    }
     if errors.is_empty() {
         Ok((when, resume_at))
     } else {

@@ -45,13 +45,13 @@ pub(crate) fn parse_body(body: &[u8]) -> Result<Vec<SubscriptionId>, ApiError> {
     let mut ids: Vec<SubscriptionId> = Vec::new();
     match object.get("subscription_ids") {
         None => {}
+        // Too many is the one error: the items are not looked at (a body may hold tens of
+        // thousands, and each is compared with those before it).
+        Some(Value::Array(items)) if items.len() > MAX_SUBSCRIPTIONS => errors.push(field(
+            "subscription_ids",
+            format!("must contain at most 25 items, provided {}", items.len()),
+        )),
         Some(Value::Array(items)) => {
-            if items.len() > MAX_SUBSCRIPTIONS {
-                errors.push(field(
-                    "subscription_ids",
-                    format!("must contain at most 25 items, provided {}", items.len()),
-                ));
-            }
             let mut seen: Vec<(usize, &str)> = Vec::new();
             for (index, item) in items.iter().enumerate() {
                 let name = format!("subscription_ids[{index}]");
@@ -189,5 +189,13 @@ mod tests {
             parse_body(body.as_bytes()).unwrap_err().field_names(),
             ["subscription_ids"]
         );
+    }
+
+    #[test]
+    fn too_many_items_is_one_error_whatever_the_items() {
+        let bad: Vec<String> = (0..40_000).map(|i| format!("nope_{i}")).collect();
+        let body = serde_json::json!({"subscription_ids": bad}).to_string();
+        let err = parse_body(body.as_bytes()).unwrap_err();
+        assert_eq!(err.field_names(), ["subscription_ids"]);
     }
 }

@@ -9,6 +9,9 @@ use paddle::Pagination;
 use paddle::error::{ErrorBody, ErrorType, FieldError, Meta, PaddleError};
 use serde_json::{Value, json};
 
+/// The most field errors one `invalid_field` answer lists.
+pub(crate) const MAX_FIELD_ERRORS: usize = 50;
+
 /// The id of the request being answered (a UUID), set by the API's first middleware.
 #[derive(Debug, Clone)]
 pub(crate) struct RequestId(pub(crate) String);
@@ -104,13 +107,16 @@ impl ApiError {
         Self::request(StatusCode::NOT_FOUND, "not_found", detail)
     }
 
-    /// 400 `invalid_field`, with one entry per failed field.
-    pub(crate) fn invalid_field(errors: Vec<FieldError>) -> Self {
+    /// 400 `invalid_field`, with one entry per failed field, the first
+    /// [`MAX_FIELD_ERRORS`] of them: a body of a few megabytes could otherwise name
+    /// hundreds of thousands of fields, and the answer would be larger than the request.
+    pub(crate) fn invalid_field(mut errors: Vec<FieldError>) -> Self {
         let mut err = Self::request(
             StatusCode::BAD_REQUEST,
             "invalid_field",
             "Request does not pass validation.",
         );
+        errors.truncate(MAX_FIELD_ERRORS);
         err.error.errors = errors;
         err
     }
@@ -127,6 +133,15 @@ impl ApiError {
     /// 400 `bad_request`.
     pub(crate) fn bad_request(detail: impl Into<String>) -> Self {
         Self::request(StatusCode::BAD_REQUEST, "bad_request", detail)
+    }
+
+    /// 413 `bad_request`: the body is over the size limit.
+    pub(crate) fn too_large() -> Self {
+        Self::request(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "bad_request",
+            "The request body is too large.",
+        )
     }
 
     /// 403 `authentication_missing`.
@@ -240,5 +255,20 @@ pub(crate) fn field(name: impl Into<String>, message: impl Into<String>) -> Fiel
     FieldError {
         field: name.into(),
         message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invalid_field_answer_lists_at_most_its_bound() {
+        let many = (0..MAX_FIELD_ERRORS + 10)
+            .map(|i| field(format!("f{i}"), "unknown field"))
+            .collect();
+        let err = ApiError::invalid_field(many);
+        assert_eq!(err.field_names().len(), MAX_FIELD_ERRORS);
+        assert_eq!(err.field_names()[0], "f0");
     }
 }

@@ -64,8 +64,8 @@ pub(super) fn reply(
     Ok(Reply::One(StatusCode::OK, to_value(shared, &sub)?))
 }
 
-/// `POST /subscriptions/{id}/cancel`: `effective_from` `next_billing_period` (default) or
-/// `immediately`.
+/// `POST /subscriptions/{id}/cancel`: `effective_from` `next_billing_period` (the default,
+/// but `immediately` for a paused subscription) or `immediately`.
 pub(super) async fn cancel(
     State(shared): State<Arc<Shared>>,
     Extension(request_id): Extension<RequestId>,
@@ -79,10 +79,11 @@ fn cancel_one(shared: &Shared, id: &str, body: &[u8]) -> Result<Reply, ApiError>
     let sub_id = SubscriptionId::parse(id).map_err(|_| not_found(id))?;
     let object = object(body, true)?;
     only(&object, &["effective_from"])?;
+    // `None`: the default, which depends on the subscription (below).
     let when = match object.get("effective_from") {
-        None | Some(Value::Null) => CancelWhen::PeriodEnd,
-        Some(v) if v == "next_billing_period" => CancelWhen::PeriodEnd,
-        Some(v) if v == "immediately" => CancelWhen::Now,
+        None | Some(Value::Null) => None,
+        Some(v) if v == "next_billing_period" => Some(CancelWhen::PeriodEnd),
+        Some(v) if v == "immediately" => Some(CancelWhen::Now),
         Some(_) => {
             return Err(ApiError::invalid_field(vec![field(
                 "effective_from",
@@ -96,13 +97,20 @@ fn cancel_one(shared: &Shared, id: &str, body: &[u8]) -> Result<Reply, ApiError>
             .map(|s| (s.customer_id.clone(), s.status))
     });
     let (customer, status) = found.ok_or_else(|| not_found(id))?;
-    if when == CancelWhen::PeriodEnd && status == paddle::SubscriptionStatus::Paused {
-        // A paused subscription has no billing period to end: Paddle cancels those now.
-        return Err(ApiError::subscription(
-            "subscription_not_active",
-            "a paused subscription can only be canceled immediately",
-        ));
-    }
+    // A paused subscription has no billing period to end: by default Paddle cancels it
+    // now, and refuses an explicit `next_billing_period`.
+    let paused = status == paddle::SubscriptionStatus::Paused;
+    let when = match when {
+        None if paused => CancelWhen::Now,
+        None => CancelWhen::PeriodEnd,
+        Some(CancelWhen::PeriodEnd) if paused => {
+            return Err(ApiError::subscription(
+                "subscription_not_active",
+                "a paused subscription can only be canceled immediately",
+            ));
+        }
+        Some(when) => when,
+    };
     let result = billing::cancel(shared, &customer, &sub_id, when)
         .map(|(sub, _)| sub)
         .map_err(WriteError::from);

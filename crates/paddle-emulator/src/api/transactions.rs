@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::pagination::{ListQuery, Params};
+use super::pagination::{ListQuery, Params, TRANSACTION_PAGES};
 use super::reply::{ApiError, Reply, RequestId, field as field_error, respond};
 use crate::emulator::Shared;
 use crate::state::transactions::{Transaction, TransactionStatus};
@@ -108,7 +108,7 @@ pub(super) async fn list(
 }
 
 fn list_page(shared: &Shared, raw: Option<&str>) -> Result<Reply, ApiError> {
-    let query = ListQuery::for_operation(raw, &LIST)?;
+    let query = ListQuery::for_list(raw, &LIST, TRANSACTION_PAGES)?;
     let statuses = query.enum_values("status", &TransactionStatus::FILTER)?;
     let modes = query.enum_values("collection_mode", &["automatic", "manual"])?;
     let origins = query.enum_values("origin", &ORIGINS)?;

@@ -44,15 +44,17 @@ impl FromStr for IsoDuration {
             Some(_) => return Err(bad()),
             None => (rest, None),
         };
+        // Sums that would overflow are refused, not wrapped: each part is in range alone.
         let (mut months, mut seconds) = (0u64, 0u64);
         for (value, unit) in fields(date).ok_or_else(bad)? {
-            match unit {
-                'Y' => months += value.checked_mul(12).ok_or_else(bad)?,
-                'M' => months += value,
-                'W' => seconds += value.checked_mul(7 * 86_400).ok_or_else(bad)?,
-                'D' => seconds += value.checked_mul(86_400).ok_or_else(bad)?,
+            let (total, part) = match unit {
+                'Y' => (&mut months, value.checked_mul(12)),
+                'M' => (&mut months, Some(value)),
+                'W' => (&mut seconds, value.checked_mul(7 * 86_400)),
+                'D' => (&mut seconds, value.checked_mul(86_400)),
                 _ => return Err(bad()),
-            }
+            };
+            *total = part.and_then(|p| total.checked_add(p)).ok_or_else(bad)?;
         }
         for (value, unit) in time.map_or(Some(Vec::new()), fields).ok_or_else(bad)? {
             let factor = match unit {
@@ -61,7 +63,10 @@ impl FromStr for IsoDuration {
                 'S' => 1,
                 _ => return Err(bad()),
             };
-            seconds += value.checked_mul(factor).ok_or_else(bad)?;
+            seconds = value
+                .checked_mul(factor)
+                .and_then(|part| seconds.checked_add(part))
+                .ok_or_else(bad)?;
         }
         let months = u32::try_from(months).ok().filter(|m| *m <= MAX_MONTHS);
         let seconds = i64::try_from(seconds).ok().filter(|s| *s <= MAX_SECONDS);
@@ -148,6 +153,9 @@ mod tests {
             "P1DT",
             "P121M",
             "P9999999999999999999D",
+            "P18446744073709551615M1M",
+            "P1DT18446744073709551615S",
+            "PT18446744073709551615S1S",
         ] {
             assert!(bad.parse::<IsoDuration>().is_err(), "{bad:?}");
         }

@@ -98,8 +98,8 @@ impl Faults {
     }
 
     /// Calls still to be faulted.
-    pub(crate) fn pending(&self) -> u32 {
-        self.lock().iter().map(|(n, _)| n).sum()
+    pub(crate) fn pending(&self) -> u64 {
+        self.lock().iter().map(|(n, _)| u64::from(*n)).sum()
     }
 
     pub(crate) fn clear(&self) {
@@ -134,6 +134,15 @@ mod tests {
         let taken: Vec<_> = std::iter::from_fn(|| faults.take()).collect();
         assert_eq!(taken, [first, first, slow]);
         assert_eq!(slow.status, None);
+    }
+
+    #[test]
+    fn the_pending_count_holds_the_largest_counts() {
+        let faults = Faults::default();
+        let (_, fault) = request(Some(503), None).into_fault().unwrap();
+        faults.push(u32::MAX, fault);
+        faults.push(u32::MAX, fault);
+        assert_eq!(faults.pending(), 2 * u64::from(u32::MAX));
     }
 
     #[test]

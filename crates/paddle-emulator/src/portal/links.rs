@@ -103,11 +103,16 @@ fn random(len: usize) -> String {
         .collect()
 }
 
+/// The longest a link may live: a day. A larger setting is cut to it, so that a link's
+/// expiry (now plus the lifetime) is always a time the clock can hold.
+pub(crate) const MAX_TTL: Duration = Duration::from_secs(86_400);
+
 impl Links {
-    /// Links valid for `ttl`, pointing at `origin` (no trailing slash).
+    /// Links valid for `ttl` (at most [`MAX_TTL`]), pointing at `origin` (no trailing
+    /// slash).
     pub(crate) fn new(ttl: Duration, origin: String) -> Self {
         Self {
-            ttl,
+            ttl: ttl.min(MAX_TTL),
             origin,
             inner: Mutex::default(),
         }
@@ -246,6 +251,20 @@ fn sweep(inner: &mut Inner) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lifetime_beyond_the_bound_is_cut_to_it() {
+        let links = Links::new(Duration::MAX, "http://127.0.0.1:1".into());
+        assert_eq!(links.ttl, MAX_TTL);
+        let (link, customer) = (PortalLinkId::generate(), CustomerId::generate());
+        let url = links.issue(&link, &customer, Action::Overview, None);
+        let token = url_token(url.expose());
+        assert!(
+            links
+                .redeem(&token, link.as_str(), Some(Action::Overview), None)
+                .is_some()
+        );
+    }
 
     #[test]
     fn expired_links_and_nonces_leave_memory_as_new_ones_are_issued() {

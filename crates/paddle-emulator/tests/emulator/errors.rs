@@ -124,3 +124,18 @@ async fn a_bad_per_page_or_status_is_invalid_field() {
     let answer = app.get("/subscriptions?status=active,expired").await;
     assert_eq!(answer.fields(), ["status"]);
 }
+
+#[tokio::test]
+async fn what_the_framework_refuses_still_gets_paddles_error_body() {
+    let app = spawn().await;
+    let (customer, _) = app.checkout("jo@example.com").await;
+    // A path segment that is not UTF-8: refused before the handler runs.
+    let answer = app.get("/customers/%FF").await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.code(), "bad_request");
+    // A body over the size limit.
+    let big = format!(r#"{{"subscription_ids": ["{}"]}}"#, "x".repeat(3 << 20));
+    let answer = app.post(&sessions(&customer), &big).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answer.code(), "bad_request");
+}

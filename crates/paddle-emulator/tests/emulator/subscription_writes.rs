@@ -229,3 +229,56 @@ async fn pause_answers_paddles_codes_for_canceled_and_paused_subscriptions() {
     let resume = app.post(&path(&sub, "resume"), &now).await;
     assert_eq!(resume.code(), "subscription_is_canceled_action_invalid");
 }
+
+#[tokio::test]
+async fn a_paused_subscription_is_canceled_now_by_default_and_never_at_a_period_end() {
+    let app = spawn().await;
+    let (_, sub) = app.checkout("jo@example.com").await;
+    let now = json!({"effective_from": "immediately"}).to_string();
+    app.post(&path(&sub, "pause"), &now).await;
+    let later = json!({"effective_from": "next_billing_period"}).to_string();
+    let refused = app.post(&path(&sub, "cancel"), &later).await;
+    assert_eq!(refused.code(), "subscription_not_active");
+    for (i, default) in ["{}", r#"{"effective_from": null}"#]
+        .into_iter()
+        .enumerate()
+    {
+        let (_, sub) = app.checkout(&format!("paused{i}@example.com")).await;
+        app.post(&path(&sub, "pause"), &now).await;
+        let answer = app.post(&path(&sub, "cancel"), default).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "{default}: {:#}",
+            answer.body
+        );
+        assert_eq!(answer.body["data"]["status"], "canceled", "{default}");
+        assert_eq!(answer.body["data"]["scheduled_change"], Value::Null);
+    }
+}
+
+#[tokio::test]
+async fn pause_refuses_fields_it_does_not_take_and_the_on_resume_it_does_not_implement() {
+    let app = spawn().await;
+    let (_, sub) = app.checkout("jo@example.com").await;
+    let pause = |body: Value| {
+        let app = &app;
+        let at = path(&sub, "pause");
+        async move { app.post(&at, &body.to_string()).await }
+    };
+    let typo = pause(json!({"efective_from": "immediately"})).await;
+    assert_eq!(typo.code(), "invalid_field");
+    assert_eq!(typo.fields(), ["efective_from"]);
+    let keep = pause(
+        json!({"effective_from": "immediately", "on_resume": "continue_existing_billing_period"}),
+    )
+    .await;
+    assert_eq!(keep.fields(), ["on_resume"]);
+    let odd = pause(json!({"on_resume": "later"})).await;
+    assert_eq!(odd.fields(), ["on_resume"]);
+    let fine =
+        pause(json!({"effective_from": "immediately", "on_resume": "start_new_billing_period"}))
+            .await;
+    assert_eq!(fine.status, StatusCode::OK, "{:#}", fine.body);
+    assert_eq!(fine.body["data"]["status"], "paused");
+}

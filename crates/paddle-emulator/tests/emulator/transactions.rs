@@ -54,6 +54,12 @@ async fn transactions_are_listed_newest_first_filtered_and_fetched_by_id() {
         "the cursor continues downwards"
     );
 
+    // `per_page_transaction_query`: 30 by default and at most (other lists: 50, 200).
+    for query in ["", "?per_page=100"] {
+        let page = app.get(&format!("/transactions{query}")).await;
+        assert_eq!(page.body["meta"]["pagination"]["per_page"], 30, "{query:?}");
+    }
+
     let one = app.get(&format!("/transactions/{}", ids(&all)[0])).await;
     assert_eq!(one.status, StatusCode::OK);
     assert_eq!(one.body["data"], all[0]);

@@ -65,8 +65,9 @@ pub struct Cli {
     )]
     pub webhook_secret: String,
 
-    /// How long portal links stay usable, in seconds.
+    /// How long portal links stay usable, in seconds (1 to 86400).
     #[arg(long, env = "PADDLE_EMULATOR_LINK_TTL_SECS", default_value_t = 600)]
+    #[arg(value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub link_ttl_secs: u64,
 
     /// Origin used in portal links and pagination URLs [default: http://ADDR].
