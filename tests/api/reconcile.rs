@@ -1,5 +1,5 @@
 //! `paddock reconcile`: an empty mirror filled from the Paddle API, idempotently.
-use crate::common::{TestApp, backends, spawn_app_on};
+use crate::common::{Backend, TestApp, backends, spawn_app_on};
 use paddle::{ListCustomers, ListSubscriptions};
 use paddock::server::db::{mirror, snapshot};
 use paddock::server::reconcile::{Tally, reconcile};
@@ -103,6 +103,127 @@ async fn fills_an_empty_mirror_exactly_and_a_second_run_changes_nothing() {
         assert_eq!(second.customers, all_unchanged(1_000), "{backend:?}");
         assert_eq!(second.subscriptions, all_unchanged(1_500), "{backend:?}");
     }
+}
+
+/// On Postgres an upsert locks its row even when its guard leaves the row as it was. A
+/// webhook batch takes its locks in ascending id order; a reconcile page (which Paddle
+/// lists newest first) must too, or the two deadlock. Here a batch-like transaction holds
+/// the lower id and then takes the higher one while a page of both waits.
+#[tokio::test]
+async fn a_page_takes_its_row_locks_in_the_order_webhook_batches_do() {
+    use sqlx::Connection;
+    if !backends().contains(&Backend::Postgres) {
+        return;
+    }
+    let app = spawn_app_on(Backend::Postgres).await;
+    seed(&app, 2, 0).await;
+    reconcile(&app.paddle, &app.db, &mut |_| {})
+        .await
+        .expect("first run");
+    let listed = app
+        .paddle
+        .list_customers(&ListCustomers::default())
+        .await
+        .expect("list customers");
+    let page: Vec<_> = listed
+        .data
+        .iter()
+        .map(|c| {
+            let newer = paddock::server::webhooks::apply::micros(c.updated_at).expect("time") + 1;
+            paddock::server::webhooks::apply::customer_write(c, newer)
+        })
+        .collect();
+    let (high, low) = (page[0].id.clone(), page[1].id.clone());
+    assert!(high > low, "Paddle lists newest (highest id) first");
+
+    let mut batch = sqlx::PgConnection::connect(&app.database_url)
+        .await
+        .expect("connect");
+    let lock = "UPDATE customers SET name = name WHERE id = $1";
+    sqlx::query("BEGIN")
+        .execute(&mut batch)
+        .await
+        .expect("begin");
+    sqlx::query(lock)
+        .bind(&low)
+        .execute(&mut batch)
+        .await
+        .expect("lock the lower id");
+    let db = app.db.clone();
+    let upserts = tokio::spawn(async move { snapshot::upsert_customers(&db, &page).await });
+    // Until the page waits for a lock.
+    let mut watch = sqlx::PgConnection::connect(&app.database_url)
+        .await
+        .expect("connect");
+    let waiting = "SELECT COUNT(*) FROM pg_locks WHERE NOT granted";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while sqlx::query_scalar::<_, i64>(waiting)
+        .fetch_one(&mut watch)
+        .await
+        .expect("pg_locks")
+        == 0
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the page never waited"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let then_higher = sqlx::query(lock).bind(&high).execute(&mut batch).await;
+    let committed = sqlx::query("COMMIT").execute(&mut batch).await;
+    let page = upserts.await.expect("task");
+    then_higher.expect("the batch takes the higher id: the page holds no lock yet");
+    committed.expect("the batch commits");
+    let outcomes = page.expect("the page is written once the batch is done");
+    assert_eq!(outcomes, [snapshot::Outcome::Updated; 2]);
+}
+
+/// The tools beside the server never create or migrate a database: a wrong
+/// `DATABASE_URL` would get a new mirror filled in while the real one stays stale, and a
+/// newer binary would change the schema under older servers.
+#[tokio::test]
+async fn reconcile_and_portal_session_refuse_a_database_that_is_not_the_app_s() {
+    let app = spawn_app_on(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("nowhere.db");
+    let missing_url = format!("sqlite://{}", missing.display());
+    let empty = dir.path().join("empty.db");
+    std::fs::File::create(&empty).expect("an empty file");
+    let empty_url = format!("sqlite://{}", empty.display());
+    for (url, says) in [
+        (missing_url.as_str(), "could not connect"),
+        (empty_url.as_str(), "never migrated"),
+    ] {
+        for (command, args) in [
+            ("reconcile", vec![]),
+            (
+                "portal-session",
+                vec!["--yes", "--customer", "ctm_01hv6y1jedq4p1n0yqn5ba3ky4"],
+            ),
+        ] {
+            let run = app
+                .paddock_with_args(command, &args, &[("DATABASE_URL", url)])
+                .await;
+            assert!(!run.ok, "{command} on {url}: {}", run.stdout);
+            assert!(
+                run.stderr.contains(says),
+                "{command} on {url}: {}",
+                run.stderr
+            );
+        }
+    }
+    assert!(!missing.exists(), "no database was created");
+    let tables: i64 = {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&empty_url)
+            .await
+            .expect("open");
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master")
+            .fetch_one(&mut conn)
+            .await
+            .expect("count")
+    };
+    assert_eq!(tables, 0, "nothing was migrated");
 }
 
 fn paddock() -> std::process::Command {

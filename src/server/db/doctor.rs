@@ -43,12 +43,105 @@ pub async fn open_existing(url: &SecretString, timeout: Duration) -> Result<Data
     })
 }
 
+/// For the tools beside the server (`paddock reconcile`, `paddock portal-session`): an
+/// existing database whose schema is exactly this binary's. They never create or migrate
+/// one: a wrong `DATABASE_URL` would otherwise get a fresh database filled in, and a
+/// newer binary would migrate the schema under older servers.
+pub async fn open_current(url: &SecretString, timeout: Duration) -> Result<Database, DbError> {
+    let db = open_existing(url, timeout).await?;
+    let applied = match applied_migrations(&db).await {
+        Ok(applied) => applied,
+        Err(e) => {
+            db.close().await;
+            return Err(DbError::Query(e));
+        }
+    };
+    if let Err(problem) = schema_verdict(applied.as_deref(), &db.built_in_migrations()) {
+        db.close().await;
+        return Err(DbError::Schema(problem));
+    }
+    Ok(db)
+}
+
 /// One row of sqlx's `_sqlx_migrations`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppliedMigration {
     pub version: i64,
     /// False when the migration failed part-way (Postgres runs each in a transaction).
     pub success: bool,
+    /// The checksum of the migration's text when it was applied.
+    pub checksum: Vec<u8>,
+}
+
+/// Why a database's schema is not this binary's, in the order `paddock serve` (sqlx's
+/// migrator) would refuse it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SchemaProblem {
+    #[error("the database was never migrated")]
+    NeverMigrated,
+    #[error("migration {0} failed part-way")]
+    Failed(i64),
+    #[error(
+        "the database has migrations this binary does not know ({}): it was migrated by a \
+         newer paddock",
+        list(.0)
+    )]
+    Unknown(Vec<i64>),
+    #[error(
+        "migrations {} differ from this binary's (edited after they were applied)",
+        list(.0)
+    )]
+    Changed(Vec<i64>),
+    #[error("{} of {} migrations are not applied ({})", .0.len(), .1, list(.0))]
+    Missing(Vec<i64>, usize),
+}
+
+fn list(versions: &[i64]) -> String {
+    let shown: Vec<String> = versions.iter().map(i64::to_string).collect();
+    shown.join(", ")
+}
+
+/// Whether the migrations `applied` (`None`: never migrated) are exactly `built_in`
+/// (version, checksum): what `paddock serve` of this binary would start on (unknown,
+/// changed or failed ones stop it) and run against (missing ones it applies at start).
+pub fn schema_verdict(
+    applied: Option<&[AppliedMigration]>,
+    built_in: &[(i64, Vec<u8>)],
+) -> Result<(), SchemaProblem> {
+    let applied = applied.ok_or(SchemaProblem::NeverMigrated)?;
+    if let Some(broken) = applied.iter().find(|m| !m.success) {
+        return Err(SchemaProblem::Failed(broken.version));
+    }
+    let known = |m: &&AppliedMigration| built_in.iter().any(|(v, _)| *v == m.version);
+    let unknown: Vec<i64> = applied
+        .iter()
+        .filter(|m| !known(m))
+        .map(|m| m.version)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(SchemaProblem::Unknown(unknown));
+    }
+    let changed: Vec<i64> = applied
+        .iter()
+        .filter(|m| {
+            built_in
+                .iter()
+                .any(|(v, sum)| *v == m.version && *sum != m.checksum)
+        })
+        .map(|m| m.version)
+        .collect();
+    if !changed.is_empty() {
+        return Err(SchemaProblem::Changed(changed));
+    }
+    let missing: Vec<i64> = built_in
+        .iter()
+        .map(|(v, _)| *v)
+        .filter(|v| !applied.iter().any(|m| m.version == *v))
+        .collect();
+    if !missing.is_empty() {
+        return Err(SchemaProblem::Missing(missing, built_in.len()));
+    }
+    Ok(())
 }
 
 /// The migrations recorded in the database; `None` when it was never migrated.
@@ -73,11 +166,16 @@ pub async fn applied_migrations(
     if !exists {
         return Ok(None);
     }
-    let sql = "SELECT version, success FROM _sqlx_migrations ORDER BY version";
-    let rows: Vec<(i64, bool)> = on_pool!(db, |pool| sqlx::query_as(sql).fetch_all(pool).await)?;
+    let sql = "SELECT version, success, checksum FROM _sqlx_migrations ORDER BY version";
+    let rows: Vec<(i64, bool, Vec<u8>)> =
+        on_pool!(db, |pool| sqlx::query_as(sql).fetch_all(pool).await)?;
     Ok(Some(
         rows.into_iter()
-            .map(|(version, success)| AppliedMigration { version, success })
+            .map(|(version, success, checksum)| AppliedMigration {
+                version,
+                success,
+                checksum,
+            })
             .collect(),
     ))
 }

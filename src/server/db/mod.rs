@@ -77,6 +77,8 @@ pub enum DbError {
     Timeout(Duration),
     #[error("could not apply migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}: start `paddock serve` of this version first, which migrates it")]
+    Schema(doctor::SchemaProblem),
     #[error(transparent)]
     Query(#[from] sqlx::Error),
 }
@@ -131,11 +133,23 @@ impl Database {
 
     /// The versions of every migration built into this binary for this backend.
     pub fn migration_versions(&self) -> Vec<i64> {
+        self.built_in_migrations()
+            .into_iter()
+            .map(|m| m.0)
+            .collect()
+    }
+
+    /// Every migration built into this binary for this backend: version and checksum
+    /// (what sqlx records in `_sqlx_migrations` when it applies one).
+    pub fn built_in_migrations(&self) -> Vec<(i64, Vec<u8>)> {
         let migrator = match self {
             Self::Sqlite(_) => &SQLITE_MIGRATIONS,
             Self::Postgres(_) => &POSTGRES_MIGRATIONS,
         };
-        migrator.iter().map(|m| m.version).collect()
+        migrator
+            .iter()
+            .map(|m| (m.version, m.checksum.to_vec()))
+            .collect()
     }
 
     /// One round trip to the database: what `/readyz` asks.

@@ -25,6 +25,17 @@ fn outcome(existed: bool, affected: u64) -> Outcome {
     }
 }
 
+/// The positions of `ids` in ascending id order: the order a page's upserts take their
+/// row locks in. Webhook batches take theirs in the same order (`ORDER BY id`), so on
+/// Postgres a reconcile and a batch wait for one another instead of deadlocking (an
+/// upsert locks its row even when its guard leaves the row as it was). Paddle lists
+/// newest first, so a page comes in descending order.
+fn lock_order<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let mut order: Vec<(usize, &str)> = ids.enumerate().collect();
+    order.sort_by(|a, b| a.1.cmp(b.1));
+    order.into_iter().map(|(i, _)| i).collect()
+}
+
 /// Upserts one page of customers in one transaction; one outcome per customer, in order.
 pub async fn upsert_customers(
     db: &Database,
@@ -44,10 +55,13 @@ pub async fn upsert_customers(
             existed.push(n > 0);
         }
         let mut tx = pool.begin().await?;
-        let mut outcomes = Vec::with_capacity(rows.len());
-        for (c, existed) in rows.iter().zip(existed) {
-            let affected = upsert_customer!(c).execute(&mut *tx).await?.rows_affected();
-            outcomes.push(outcome(existed, affected));
+        let mut outcomes = vec![Outcome::Unchanged; rows.len()];
+        for i in lock_order(rows.iter().map(|c| c.id.as_str())) {
+            let affected = upsert_customer!(&rows[i])
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            outcomes[i] = outcome(existed[i], affected);
         }
         tx.commit().await?;
         Ok(outcomes)
@@ -73,13 +87,13 @@ pub async fn upsert_subscriptions(
             existed.push(n > 0);
         }
         let mut tx = pool.begin().await?;
-        let mut outcomes = Vec::with_capacity(rows.len());
-        for (s, existed) in rows.iter().zip(existed) {
-            let affected = upsert_subscription!(s)
+        let mut outcomes = vec![Outcome::Unchanged; rows.len()];
+        for i in lock_order(rows.iter().map(|s| s.id.as_str())) {
+            let affected = upsert_subscription!(&rows[i])
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            outcomes.push(outcome(existed, affected));
+            outcomes[i] = outcome(existed[i], affected);
         }
         tx.commit().await?;
         Ok(outcomes)

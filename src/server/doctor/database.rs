@@ -5,7 +5,9 @@ use std::time::Duration;
 use secrecy::ExposeSecret;
 
 use super::Line;
-use crate::server::db::doctor::{AppliedMigration, applied_migrations, open_existing};
+use crate::server::db::doctor::{
+    AppliedMigration, SchemaProblem, applied_migrations, open_existing, schema_verdict,
+};
 use crate::server::db::{Database, DbError};
 use crate::server::settings::Settings;
 
@@ -21,7 +23,7 @@ pub(super) async fn check(settings: &Settings) -> (Line, Result<Database, &'stat
         Err(e) => return (unreachable(&place, &e), Err("the database is unreachable")),
     };
     let line = match applied_migrations(&db).await {
-        Ok(applied) => judge(&place, applied.as_deref(), &db.migration_versions()),
+        Ok(applied) => judge(&place, applied.as_deref(), &db.built_in_migrations()),
         Err(e) => Line::fail(
             CHECK,
             format!("{place} answers, but its migrations cannot be read: {e}"),
@@ -50,62 +52,34 @@ fn unreachable(place: &str, e: &DbError) -> Line {
     Line::fail(CHECK, format!("cannot open {place}: {why}"), fix)
 }
 
-/// The verdict on the migrations `applied` (`None`: never migrated) against `built_in`.
-fn judge(place: &str, applied: Option<&[AppliedMigration]>, built_in: &[i64]) -> Line {
+/// The verdict on the migrations `applied` (`None`: never migrated) against `built_in`
+/// (version, checksum): a pass only when `paddock serve` of this binary starts on it and
+/// finds nothing to apply.
+fn judge(place: &str, applied: Option<&[AppliedMigration]>, built_in: &[(i64, Vec<u8>)]) -> Line {
     const RESTART: &str = "start `paddock serve` of this version: it applies the migrations \
         at start (the doctor never does)";
-    let Some(applied) = applied else {
-        return Line::fail(
+    let Err(problem) = schema_verdict(applied, built_in) else {
+        return Line::pass(
             CHECK,
-            format!("{place} answers but was never migrated"),
-            RESTART,
+            format!("{place} answers; all {} migrations applied", built_in.len()),
         );
     };
-    if let Some(broken) = applied.iter().find(|m| !m.success) {
-        return Line::fail(
-            CHECK,
-            format!("{place}: migration {} failed part-way", broken.version),
+    let fix = match &problem {
+        SchemaProblem::NeverMigrated | SchemaProblem::Missing(..) => RESTART,
+        SchemaProblem::Failed(_) => {
             "read the log of the `paddock serve` start that applied it, repair the schema, \
-             delete its row from _sqlx_migrations and start again",
-        );
-    }
-    let has = |v: &i64| applied.iter().any(|m| m.version == *v);
-    let missing: Vec<String> = built_in
-        .iter()
-        .filter(|v| !has(v))
-        .map(i64::to_string)
-        .collect();
-    if !missing.is_empty() {
-        return Line::fail(
-            CHECK,
-            format!(
-                "{place} answers, but {} of {} migrations are not applied ({})",
-                missing.len(),
-                built_in.len(),
-                missing.join(", ")
-            ),
-            RESTART,
-        );
-    }
-    let unknown: Vec<String> = applied
-        .iter()
-        .filter(|m| !built_in.contains(&m.version))
-        .map(|m| m.version.to_string())
-        .collect();
-    if !unknown.is_empty() {
-        return Line::warn(
-            CHECK,
-            format!(
-                "{place} answers; it has migrations this binary does not know ({}): is this \
-                 `paddock` older than the app's?",
-                unknown.join(", ")
-            ),
-        );
-    }
-    Line::pass(
-        CHECK,
-        format!("{place} answers; all {} migrations applied", built_in.len()),
-    )
+             delete its row from _sqlx_migrations and start again"
+        }
+        SchemaProblem::Unknown(_) => {
+            "run the doctor and `paddock serve` of the version that migrated it: this one \
+             cannot start on it"
+        }
+        SchemaProblem::Changed(_) => {
+            "restore the migration files as they were applied (this binary was built from \
+             edited ones): `paddock serve` refuses to start on it"
+        }
+    };
+    Line::fail(CHECK, format!("{place} answers, but {problem}"), fix)
 }
 
 /// Where the database is, without credentials: `sqlite at <file>` or
@@ -140,8 +114,13 @@ mod tests {
             .map(|&version| AppliedMigration {
                 version,
                 success: true,
+                checksum: vec![version as u8],
             })
             .collect()
+    }
+
+    fn built_in(versions: &[i64]) -> Vec<(i64, Vec<u8>)> {
+        versions.iter().map(|&v| (v, vec![v as u8])).collect()
     }
 
     #[test]
@@ -162,20 +141,40 @@ mod tests {
     }
 
     #[test]
-    fn every_built_in_migration_must_be_applied() {
-        let ok = judge("db", Some(&applied(&[1, 2, 3])), &[1, 2, 3]);
+    fn every_built_in_migration_must_be_applied_as_built() {
+        let ok = judge("db", Some(&applied(&[1, 2, 3])), &built_in(&[1, 2, 3]));
         assert_eq!(ok.status, Status::Pass, "{ok}");
-        let missing = judge("db", Some(&applied(&[1, 2])), &[1, 2, 3]);
+        let missing = judge("db", Some(&applied(&[1, 2])), &built_in(&[1, 2, 3]));
         assert_eq!(missing.status, Status::Fail);
         assert!(
             missing.found.contains("1 of 3") && missing.found.contains('3'),
             "{missing}"
         );
-        assert_eq!(judge("db", None, &[1]).status, Status::Fail);
-        let newer = judge("db", Some(&applied(&[1, 2, 3, 4])), &[1, 2, 3]);
-        assert_eq!(newer.status, Status::Warn, "{newer}");
+        assert_eq!(judge("db", None, &built_in(&[1])).status, Status::Fail);
         let mut broken = applied(&[1, 2, 3]);
         broken[2].success = false;
-        assert_eq!(judge("db", Some(&broken), &[1, 2, 3]).status, Status::Fail);
+        let failed = judge("db", Some(&broken), &built_in(&[1, 2, 3]));
+        assert_eq!(failed.status, Status::Fail);
+    }
+
+    /// sqlx's migrator (so `paddock serve`) refuses both: the doctor must not pass them.
+    #[test]
+    fn a_newer_or_edited_schema_fails_naming_its_migrations() {
+        let newer = judge("db", Some(&applied(&[1, 2, 3, 4])), &built_in(&[1, 2, 3]));
+        assert_eq!(newer.status, Status::Fail, "{newer}");
+        assert!(newer.found.contains("does not know (4)"), "{newer}");
+        let mut edited = applied(&[1, 2, 3]);
+        edited[1].checksum = vec![99];
+        let edited = judge("db", Some(&edited), &built_in(&[1, 2, 3]));
+        assert_eq!(edited.status, Status::Fail, "{edited}");
+        assert!(edited.found.contains("migrations 2 differ"), "{edited}");
+        assert!(
+            edited
+                .fix
+                .as_deref()
+                .unwrap_or_default()
+                .contains("restore"),
+            "{edited}"
+        );
     }
 }

@@ -15,6 +15,7 @@ use super::{os_user, print, prompt};
 use crate::server::billing::PortalOrigin;
 use crate::server::db::Database;
 use crate::server::db::audit::{self, OperatorRow};
+use crate::server::db::doctor::open_current;
 use crate::server::db::mirror::{self, CustomerRow};
 use crate::server::paddle::client_only;
 use crate::server::settings::Settings;
@@ -39,6 +40,9 @@ pub struct PortalSessionArgs {
     pub json: bool,
 }
 
+/// How long the database may take to answer, and a query to get a connection.
+const OPEN_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Parses the ids, reaches Paddle and the database, then [`mint`]s; prints as it goes.
 pub async fn run(settings: &Settings, args: &PortalSessionArgs) -> Result<(), PortalSessionError> {
     let customer = CustomerId::parse(args.customer.trim())
@@ -51,7 +55,7 @@ pub async fn run(settings: &Settings, args: &PortalSessionArgs) -> Result<(), Po
         _ => client.base_url(),
     };
     let origin = PortalOrigin::for_mode(&settings.paddle.mode, Some(emulator));
-    let db = Database::connect(&settings.database_url).await?;
+    let db = open_current(&settings.database_url, OPEN_WITHIN).await?;
     let operator = Operator {
         db: &db,
         client: &client,

@@ -141,14 +141,13 @@ impl PaddleArgs {
                 "is the real Paddle: set PADDLE_ENV (sandbox or production) instead",
             ));
         }
-        if let Some(environment) = PaddleEnvironment::of_key(key.expose_secret()) {
+        // A sandbox-shaped key is the standalone emulator's own default (sandbox holds no
+        // real customers); a production key means real billing.
+        if PaddleEnvironment::of_key(key.expose_secret()) == Some(PaddleEnvironment::Production) {
             return Err(SettingsError::new(
                 "PADDLE_API_KEY",
-                format!(
-                    "is a real Paddle {} key: with PADDLE_API_URL use a key that API accepts; \
-                     for the real Paddle unset PADDLE_API_URL and set PADDLE_ENV",
-                    environment.name()
-                ),
+                "is a real Paddle production key: with PADDLE_API_URL use a key that API \
+                 accepts; for the real Paddle unset PADDLE_API_URL and set PADDLE_ENV",
             ));
         }
         let portal_origin = match &self.paddle_portal_origin {

@@ -80,6 +80,16 @@ impl TestApp {
 
     /// `paddock <command>` with this app's settings, then `env` on top.
     pub async fn paddock(&self, command: &str, env: &[(&str, &str)]) -> Diagnosis {
+        self.paddock_with_args(command, &[], env).await
+    }
+
+    /// [`Self::paddock`] with `args` after the command.
+    pub async fn paddock_with_args(
+        &self,
+        command: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Diagnosis {
         let emulator = self.emulator_addr();
         let mut all = vec![
             ("DATABASE_URL", self.database_url.as_str()),
@@ -87,7 +97,7 @@ impl TestApp {
             ("PUBLIC_URL", self.origin.as_str()),
         ];
         all.extend_from_slice(env);
-        run_paddock(command, &all).await
+        run_paddock_with_args(command, args, &all).await
     }
 
     /// A checkout in the emulator, mirrored through its webhooks: `(customer, subscription)`.
@@ -117,6 +127,15 @@ impl TestApp {
 
 /// `paddock <command>` with exactly `env` (and `PATH`, and a data folder of its own).
 pub async fn run_paddock(command: &str, env: &[(&str, &str)]) -> Diagnosis {
+    run_paddock_with_args(command, &[], env).await
+}
+
+/// [`run_paddock`] with `args` after the command.
+pub async fn run_paddock_with_args(
+    command: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Diagnosis {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_paddock"));
     cmd.env_clear()
@@ -124,7 +143,8 @@ pub async fn run_paddock(command: &str, env: &[(&str, &str)]) -> Diagnosis {
         .env("PADDOCK_DATA_DIR", dir.path())
         .current_dir(dir.path())
         .stdin(Stdio::null())
-        .arg(command);
+        .arg(command)
+        .args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }

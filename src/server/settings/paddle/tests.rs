@@ -230,10 +230,6 @@ fn an_api_url_needs_a_key_and_a_secret_and_refuses_real_paddle_or_odd_urls() {
             "PADDLE_API_KEY",
         ),
         (
-            vec![url, ("PADDLE_API_KEY", SANDBOX_KEY), secret],
-            "PADDLE_API_KEY",
-        ),
-        (
             vec![
                 url,
                 key,
