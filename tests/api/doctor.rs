@@ -173,3 +173,28 @@ async fn invalid_settings_fail_naming_the_variable() {
         &["PUBLIC_URL", "fix: correct PUBLIC_URL"],
     );
 }
+
+/// Every path an API does not serve answers 404 `not_found`, so the probe mint's 404
+/// proves the key's permission only where the API is: a base URL with a wrong path
+/// fails, and the right one passes.
+#[tokio::test]
+async fn an_api_url_with_a_path_the_api_does_not_serve_fails_the_paddle_api_check() {
+    use crate::common::standalone::{Standalone, pairs};
+    let app = spawn_app().await;
+    let paddle = Standalone::start(&[], paddle_emulator::RetryPolicy::default()).await;
+    let right = paddle.app_settings();
+    let mut wrong = right.clone();
+    wrong[0].1 = paddle.origin.join("v1").expect("url").to_string();
+    for (settings, status) in [(&wrong, "FAIL"), (&right, "PASS")] {
+        let mut env = pairs(settings);
+        env.push(("DATABASE_URL", &app.database_url));
+        let run = crate::common::doctor::run_paddock("doctor", &env).await;
+        if status == "FAIL" {
+            run.assert_failed();
+            run.says("paddle api", "FAIL", &["404", "correct PADDLE_API_URL"]);
+        } else {
+            run.says("paddle api", "PASS", &["accepted"]);
+            run.says("portal sessions", "PASS", &["404 not_found"]);
+        }
+    }
+}

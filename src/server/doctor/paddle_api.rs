@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use paddle::{ClientError, CustomerId};
+use paddle::{ClientError, CustomerId, ListCustomers};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::Line;
@@ -68,11 +68,29 @@ pub(super) async fn check(settings: &Settings) -> Checked {
     match answer {
         // Someone has that customer after all: a session was minted, and nothing kept.
         Ok(()) => ok(accepted, client, "a mint answered 201"),
-        Err(ClientError::Api { status: 404, .. }) => ok(
-            accepted,
-            client,
-            "a mint for a customer that does not exist answered 404 not_found",
-        ),
+        // Any path the API does not serve answers 404 too (a wrong PADDLE_API_URL path):
+        // only when the list of customers is there does the 404 speak of the customer.
+        Err(e @ ClientError::Api { status: 404, .. }) if e.code() == Some("not_found") => {
+            let list = ListCustomers {
+                per_page: Some(1),
+                ..ListCustomers::default()
+            };
+            match client.list_customers(&list).await {
+                Err(ClientError::Api { status: 404, .. }) => failed(
+                    format!(
+                        "{mode}: it answers 404 to GET /customers as well: no Paddle API there"
+                    ),
+                    "correct PADDLE_API_URL: the API's base URL, without a path Paddle's \
+                     API does not have"
+                        .into(),
+                ),
+                _ => ok(
+                    accepted,
+                    client,
+                    "a mint for a customer that does not exist answered 404 not_found",
+                ),
+            }
+        }
         Err(e) if e.code() == Some("forbidden") => Checked {
             lines: vec![
                 accepted,
