@@ -1,4 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
+import { signUp } from "../lib/users";
 
 // Every test signs up a user of its own, so tests run in parallel.
 const PASSWORD = "correct horse battery";
@@ -109,9 +110,18 @@ test("the log-in button shows a pending state while signing in", async ({ page }
 });
 
 test("the dashboard sends guests to log in and back", async ({ page }) => {
+  const email = freshEmail();
+  await signUp(page, email, true);
+  await page.context().clearCookies();
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Log in");
+  await loaded(page, true);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
 });
 
 test.describe("without JavaScript", () => {

@@ -50,6 +50,7 @@ test("the skip link moves keyboard focus to the main content", async ({ page }) 
   await expect(skip).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/#main$/);
+  await expect(page.getByRole("main")).toBeFocused();
 });
 
 test("an unknown address shows a 404 page with a way home", async ({ page }) => {

@@ -165,6 +165,24 @@ test("update payment method opens that deep link", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Update payment method" })).toBeVisible();
 });
 
+test("a deep-link form whose action was changed in the page is refused, never sent to the overview", async ({ page, request }) => {
+  await customerWithCheckout(page);
+  await hydrated(page);
+  const form = page.locator("li.subscription").first().locator("form", { has: page.getByRole("button", { name: "Cancel" }) });
+  await form.locator("input[name=action]").evaluate((input) => input.setAttribute("value", "pause"));
+  const before = (await paddleCalls(request)).length;
+  const sessions: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith(SESSION)) sessions.push(r.url());
+  });
+  const answered = page.waitForResponse((r) => r.url().endsWith(LINK));
+  await form.getByRole("button", { name: "Cancel" }).click();
+  expect((await answered).status()).toBe(422);
+  await expect(form.locator("[data-portal-error]")).toContainText("Unknown action or missing field.");
+  expect(sessions).toEqual([]);
+  expect((await paddleCalls(request)).length).toBe(before);
+});
+
 test("8. an unverified user whose email matches a customer gets no portal", async ({ page, request, baseURL }) => {
   const email = freshEmail("unverified");
   await buy(request, email);

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::http::Request;
+use axum::response::Redirect;
 use axum::routing::get;
 use axum_login::login_required;
 use leptos::prelude::provide_context;
@@ -130,10 +131,15 @@ pub fn router(state: AppState) -> Router {
     // Rendered whole (their data is awaited), as `App` declares them; the server
     // functions are registered once, with the public routes below.
     let page = render_app_async_with_context(context.clone(), app_shell.clone());
+    // Each also with a trailing slash, which the pages' router would otherwise render from
+    // the fallback, outside the guard: behind it, a redirect to the page.
     let signed_in = signed_in
         .iter()
         .fold(Router::new(), |r, listing| {
+            let to = listing.path().to_owned();
+            let slash = format!("{to}/");
             r.route(listing.path(), get(page.clone()))
+                .route(&slash, get(move || async move { Redirect::permanent(&to) }))
         })
         .route_layer(login_required!(accounts::Backend, login_url = "/login"));
     // The browser's part: pages, server functions and files, behind the session and

@@ -15,9 +15,14 @@ async fn the_session_id_changes_at_log_in_and_the_old_one_stops_working() {
         let app = spawn_app_on(backend).await;
         let email = unique_email();
         verified_user(&app, &email).await;
-        // A session id planted before log-in (fixation) is never kept.
+        // A live session id planted before log-in (fixation: the attacker's own) is never
+        // kept, and its holder does not get the victim's session.
+        let attacker_email = unique_email();
+        verified_user(&app, &attacker_email).await;
+        let attacker = log_in(&app, &attacker_email, PASSWORD).await;
+        let planted_id = attacker.cookie.clone().expect("cookie");
         let mut planted = Browser::new(&app);
-        planted.cookie = Some("AAAAAAAAAAAAAAAAAAAAAA".into());
+        planted.cookie = Some(planted_id.clone());
         let res = planted
             .post(
                 "/api/auth/login",
@@ -25,7 +30,15 @@ async fn the_session_id_changes_at_log_in_and_the_old_one_stops_working() {
             )
             .await;
         assert_eq!(res.status(), 200);
-        assert_ne!(planted.cookie.as_deref(), Some("AAAAAAAAAAAAAAAAAAAAAA"));
+        assert_ne!(planted.cookie.as_deref(), Some(planted_id.as_str()));
+        let mut holder = Browser::new(&app);
+        holder.cookie = Some(planted_id);
+        let page = holder.get("/dashboard").await;
+        assert_eq!(
+            page.status(),
+            307,
+            "{backend:?}: the planted id is no session now"
+        );
 
         let mut b = log_in(&app, &email, PASSWORD).await;
         let first = b.cookie.clone().expect("cookie");
@@ -370,4 +383,20 @@ async fn session_rows(db: &Database) -> Vec<(String, Vec<u8>)> {
                 .expect("sessions")
         }
     }
+}
+
+/// The pages' router also matches `/dashboard/`; the one guard covers it: a guest is
+/// sent to log in, a signed-in user to the page itself.
+#[tokio::test]
+async fn the_dashboard_with_a_trailing_slash_is_behind_the_same_guard() {
+    let app = crate::common::spawn_app().await;
+    let res = app.get("/dashboard/").await;
+    assert_eq!(res.status(), 307);
+    assert_eq!(res.headers()["location"], "/login?next=%2Fdashboard%2F");
+    let email = unique_email();
+    verified_user(&app, &email).await;
+    let mut b = log_in(&app, &email, PASSWORD).await;
+    let res = b.get("/dashboard/").await;
+    assert_eq!(res.status(), 308);
+    assert_eq!(res.headers()["location"], "/dashboard");
 }

@@ -5,13 +5,14 @@ use crate::common::accounts::{Browser, COOKIE, PASSWORD, log_in, unique_email, v
 use crate::common::portal::{portal_calls, subscriber};
 use crate::common::{backends, spawn_app_on};
 
-/// A form post as a browser sends it: form-encoded, asking for a page.
+/// A form post as a browser sends it from the dashboard: form-encoded, asking for a page.
 async fn form_post(b: &Browser<'_>, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
     let mut req = b
         .app
         .client
         .post(b.app.url(path))
         .header("origin", &b.app.origin)
+        .header("referer", format!("{}/dashboard", b.app.origin))
         .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
         .form(form);
     if let Some(c) = &b.cookie {
@@ -123,4 +124,48 @@ async fn the_dashboards_form_action_is_self_and_the_portal_origin_only() {
         "forms post to the functions"
     );
     assert!(html.contains(r#"action="/api/portal/link""#));
+}
+
+/// What the framework cannot decode, or an action the server does not know, still ends
+/// as a page for a plain form: a redirect to the dashboard, never the error's JSON with a
+/// 4xx (a browser does not follow a `Location` on a 4xx). A script gets the status.
+#[tokio::test]
+async fn a_form_the_server_cannot_use_goes_back_to_the_dashboard_and_a_script_gets_422() {
+    let app = spawn_app_on(crate::common::Backend::Sqlite).await;
+    let (mut user, _, sub) = subscriber(&app, &unique_email()).await;
+    let before = portal_calls(&app).await;
+    let unknown = [("subscription_id", sub.as_str()), ("action", "pause")];
+    let res = form_post(&user, "/api/portal/link", &unknown).await;
+    assert_eq!(res.status(), 303);
+    let back = location(&res).replace(&app.origin, "");
+    assert!(back.starts_with("/dashboard?"), "{back}");
+    let page = user.get(&back).await;
+    assert_eq!(page.status(), 200);
+
+    let missing = [("subscription_id", sub.as_str())];
+    let res = form_post(&user, "/api/portal/link", &missing).await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert!(location(&res).contains("/dashboard"), "{}", location(&res));
+
+    // A page asked to show an error it cannot read is still the page.
+    let page = user
+        .get("/dashboard?__path=%2Fapi%2Fportal%2Fsession&__err=!")
+        .await;
+    assert_eq!(page.status(), 200);
+
+    let script = user
+        .app
+        .client
+        .post(user.app.url("/api/portal/link"))
+        .header("origin", &user.app.origin)
+        .header(
+            "cookie",
+            format!("{COOKIE}={}", user.cookie.clone().unwrap_or_default()),
+        )
+        .form(&unknown)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(script.status(), 422);
+    assert_eq!(portal_calls(&app).await, before, "no Paddle call");
 }

@@ -53,19 +53,25 @@ pub async fn create_portal_session() -> Result<PortalUrl, PortalError> {
     web::answer(Ok(Request::Session)).await
 }
 
-/// A fresh deep link (`action`) for one of the signed-in user's own subscriptions.
+/// A fresh deep link (`action`, a [`LinkAction`]'s wire name) for one of the signed-in
+/// user's own subscriptions. Both are read here, not by the framework: an unknown action
+/// is then answered like any refusal (a plain form goes back to the dashboard with it in
+/// words), after the sign-in check.
 #[server(prefix = "/api", endpoint = "portal/link", output = PortalJson)]
 pub async fn create_portal_link(
     subscription_id: String,
-    action: LinkAction,
+    action: String,
 ) -> Result<PortalUrl, PortalError> {
     use crate::server::billing::{Request, web};
     // Shapes at the boundary: a malformed id is never compared, audited or logged.
     let request = paddle::SubscriptionId::parse(subscription_id)
-        .map(|subscription_id| Request::Link {
-            subscription_id,
-            action,
-        })
-        .map_err(|_| PortalError::BadSubscriptionId);
+        .map_err(|_| PortalError::BadSubscriptionId)
+        .and_then(|subscription_id| {
+            let action = LinkAction::parse(&action).ok_or(PortalError::BadRequest)?;
+            Ok(Request::Link {
+                subscription_id,
+                action,
+            })
+        });
     web::answer(request).await
 }

@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::api::portal::{
-    LinkAction, NextStep, PortalError, PortalUrl, create_portal_link, create_portal_session,
+    NextStep, PortalError, PortalUrl, create_portal_link, create_portal_session,
 };
 
 const BUSY: &str = "Opening…";
@@ -28,7 +28,9 @@ pub fn on_submit(ev: &leptos::ev::SubmitEvent) {
     let field = |name: &str| {
         find(&format!("input[name={name}]")).and_then(|input| input.get_attribute("value"))
     };
-    let link = field("subscription_id").zip(field("action").as_deref().and_then(LinkAction::parse));
+    // A form with a subscription is a deep link, whatever its action says: the server
+    // judges the action (a form changed in the page gets its refusal, never the overview).
+    let link = field("subscription_id").map(|id| (id, field("action").unwrap_or_default()));
     let error = find("[data-portal-error]");
     let label = button.text_content().unwrap_or_default();
     if let Some(error) = &error {

@@ -84,6 +84,13 @@ async fn run(request: Result<Request, PortalError>) -> Result<PortalUrl, PortalE
     Ok(PortalUrl { url })
 }
 
+/// Whether this request is a script's (or the island's) call to a portal server
+/// function: what gets an error's status instead of a redirect.
+pub fn script_call(parts: &Parts) -> bool {
+    let portal = [CreatePortalSession::PATH, CreatePortalLink::PATH];
+    portal.contains(&parts.uri.path()) && !plain_form(parts)
+}
+
 /// A browser's own form post asks for a page; the server function client and scripts
 /// ask for JSON.
 fn plain_form(parts: &Parts) -> bool {

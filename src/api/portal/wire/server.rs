@@ -1,6 +1,7 @@
-//! The server half: `serde_json` writes and reads the wire; framework errors (a form
-//! that cannot be decoded) become `BadRequest` with its status.
+//! The server half: `serde_json` writes and reads the wire; framework errors (a body
+//! that cannot be decoded) become `BadRequest`, with its status for a script.
 
+use axum::http::request::Parts;
 use leptos::prelude::use_context;
 use leptos::server_fn::Bytes;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -8,6 +9,7 @@ use leptos::server_fn::{Decodes, Encodes};
 
 use super::PortalJsonEncoding;
 use crate::api::portal::{PortalError, PortalUrl};
+use crate::server::billing::web;
 
 impl Encodes<PortalUrl> for PortalJsonEncoding {
     type Error = serde_json::Error;
@@ -50,8 +52,10 @@ impl Decodes<PortalError> for PortalJsonEncoding {
 impl FromServerFnError for PortalError {
     type Encoder = PortalJsonEncoding;
 
-    /// Errors the framework raises before our code runs: on the server, a form it
-    /// could not decode (an unknown `action`, a missing field), answered 422.
+    /// Errors the framework raises before our code runs (a body it cannot decode, a
+    /// missing field), or while a page reads an error from its URL (`__err`). Only a
+    /// script's call to a portal function gets the error's status (422): a plain form
+    /// keeps the framework's redirect back to the page, and a page its own status.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let error = match value {
             ServerFnErrorErr::Args(_)
@@ -59,8 +63,9 @@ impl FromServerFnError for PortalError {
             | ServerFnErrorErr::Deserialization(_) => PortalError::BadRequest,
             _ => PortalError::Unavailable,
         };
-        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(crate::server::billing::web::status(&error));
+        let script = use_context::<Parts>().is_some_and(|parts| web::script_call(&parts));
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>().filter(|_| script) {
+            res.set_status(web::status(&error));
         }
         error
     }
