@@ -75,11 +75,16 @@ export async function startServer(env = {}, wrap = []) {
   return { port, emulatorPort, pid: child.pid, stop };
 }
 
+// The `p`th percentile of `sorted` (ascending).
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
 function summary(latencies, failed, started) {
   const secs = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  return { done: latencies.length, failed, perSec: latencies.length / secs, p50: pct(50), p99: pct(99) };
+  return {
+    done: latencies.length, failed, perSec: latencies.length / secs,
+    p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencies,
+  };
 }
 
 // Runs `count` requests with C clients, each sending its next as soon as the last is
@@ -150,14 +155,16 @@ export function postgresPids() {
 }
 
 // Two halves of one measurement as one: counts add up, the rate is over their total time,
-// CPU per request is weighted by each half's count.
+// the percentiles are those of every request of both, CPU per request is weighted by each
+// half's count.
 export const merge = (x, y) => {
   const n = x.done + y.done;
   const weighted = (k) => (x[k] === undefined ? undefined : (x[k] * x.done + y[k] * y.done) / n);
+  const latencies = x.latencies.concat(y.latencies).sort((a, b) => a - b);
   return {
     done: n, failed: x.failed + y.failed,
     perSec: n / (x.done / x.perSec + y.done / y.perSec),
-    p50: (x.p50 + y.p50) / 2, p99: Math.max(x.p99, y.p99),
+    p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencies,
     cpuUs: weighted('cpuUs'), clientUs: weighted('clientUs'),
   };
 };

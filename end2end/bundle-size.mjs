@@ -10,7 +10,8 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage();
-  const rows = await measurePage(page, url);
+  const { rows, unread } = await measurePage(page, url);
+  if (unread.length > 0) console.error(`not counted (body unreadable): ${unread.join(", ")}`);
   console.log(`${url}\n${formatTable(rows)}`);
 } finally {
   await browser.close();

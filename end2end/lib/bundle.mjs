@@ -2,21 +2,28 @@
 // Used by scripts/bundle-size (a report) and tests/bundle.spec.ts (a budget).
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
-/** Loads `url` in `page` until hydrated and returns one row per downloaded file. */
+/** Loads `url` in `page` until hydrated and returns one row per downloaded file;
+ * `unread` names the responses whose body could not be read (a redirect has none), so
+ * that a budget can refuse to count without them. */
 export async function measurePage(page, url) {
   const files = [];
+  const unread = [];
   page.on("response", async (res) => {
+    const path = new URL(res.url()).pathname;
     files.push(
       res.body().then(
-        (body) => ({ url: new URL(res.url()).pathname, type: res.headers()["content-type"] ?? "", body }),
-        () => null,
+        (body) => ({ url: path, type: res.headers()["content-type"] ?? "", body }),
+        () => {
+          unread.push(`${path} (${res.status()})`);
+          return null;
+        },
       ),
     );
   });
   await page.goto(url);
   await page.locator("html[data-hydrated=true]").waitFor({ timeout: 20_000 });
   await page.waitForLoadState("networkidle");
-  return (await Promise.all(files)).filter(Boolean).map(({ url, type, body }) => ({
+  const rows = (await Promise.all(files)).filter(Boolean).map(({ url, type, body }) => ({
     url,
     type: type.split(";")[0],
     raw: body.length,
@@ -25,6 +32,7 @@ export async function measurePage(page, url) {
       params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
     }).length,
   }));
+  return { rows, unread };
 }
 
 export function totals(rows) {
