@@ -155,6 +155,17 @@ try {
     return [ok, "unexpected event"];
   });
 
+  await attempt("subscription.created names the checkout's transaction, which the SDK reads", async () => {
+    const transactionId = JSON.parse(created.raw).data.transaction_id ?? "";
+    const checkout = await paddle.transactions.get(transactionId);
+    const ok =
+      checkout.origin === "web" &&
+      checkout.status === "completed" &&
+      checkout.subscriptionId === subscriptionId &&
+      checkout.customerId === customerId;
+    return [ok, `${transactionId}: ${checkout.origin} ${checkout.status}`];
+  });
+
   await attempt("webhooks.unmarshal rejects a tampered body", async () => {
     const tampered = created.raw.replace(subscriptionId, "sub_01aaaaaaaaaaaaaaaaaaaaaaaa");
     try {
@@ -176,7 +187,7 @@ try {
 
   await attempt("the clock renews: SDK lists and reads the transaction", async () => {
     const { status, body } = await control("clock", { advance: "P1M", customer_id: customerId });
-    const page = await paddle.transactions.list({ subscriptionId: [subscriptionId] }).next();
+    const page = await paddle.transactions.list({ subscriptionId: [subscriptionId], origin: ["subscription_recurring"] }).next();
     const one = page.length === 1 ? await paddle.transactions.get(page[0].id) : null;
     const ok =
       status === 200 &&
@@ -189,7 +200,9 @@ try {
   });
 
   await attempt("webhooks.unmarshal accepts a renewal event dated on the emulated clock", async () => {
-    const completed = await delivery((event) => event.event_type === "transaction.completed");
+    const completed = await delivery(
+      (event) => event.event_type === "transaction.completed" && event.data.origin === "subscription_recurring",
+    );
     const event = await paddle.webhooks.unmarshal(completed.raw, secret, completed.signature);
     const ahead = new Date(event.occurredAt).getTime() - Date.now();
     const ok = event.eventType === "transaction.completed" && ahead > 20 * 86_400_000;
@@ -303,7 +316,7 @@ try {
     "customer.created", "customer.updated",
     "subscription.created", "subscription.activated", "subscription.trialing", "subscription.updated",
     "subscription.past_due", "subscription.paused", "subscription.resumed", "subscription.canceled",
-    "transaction.created", "transaction.billed", "transaction.updated", "transaction.paid",
+    "transaction.created", "transaction.ready", "transaction.billed", "transaction.updated", "transaction.paid",
     "transaction.completed", "transaction.payment_failed", "transaction.past_due", "transaction.canceled",
   ];
   await attempt(`webhooks.unmarshal accepts every event type the emulator sends (${sent.length})`, async () => {

@@ -132,7 +132,7 @@ fn list_page(shared: &Shared, raw: Option<&str>) -> Result<Reply, ApiError> {
             .filter(|t| any(&customers, t.customer_id.as_str()))
             .filter(|t| any(&subscriptions, t.subscription_id.as_str()))
             .filter(|t| any(&ids, t.id.as_str()))
-            .filter(|_| any(&modes, "automatic") && any(&origins, "subscription_recurring"))
+            .filter(|t| any(&modes, "automatic") && any(&origins, t.origin.as_str()))
             .filter(|_| invoice_numbers.is_none())
             .filter(|t| billed_at.matches(t.billed_at))
             .filter(|t| created_at.matches(t.created_at))

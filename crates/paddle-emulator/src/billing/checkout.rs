@@ -1,11 +1,14 @@
 //! Buying a plan (the checkout) and bulk data for tests (the seed).
 
-use paddle::{CustomerId, SubscriptionId};
+use paddle::{CustomerId, Subscription, SubscriptionId, TransactionId};
+use time::OffsetDateTime;
 
 use super::BillingError;
+use super::renewal::attempt;
 use crate::emulator::Shared;
 use crate::state::catalog::{PLANS, Plan};
 use crate::state::entities::{new_customer, new_subscription};
+use crate::state::transactions::{Transaction, TransactionOrigin, TransactionStatus};
 use crate::webhooks::{EventType, Outbox, customer_data};
 
 /// Most customers or subscriptions one seed may create.
@@ -32,9 +35,14 @@ pub(crate) fn valid_email(email: &str) -> bool {
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// Buys `plan` for `email`: the customer if new (`customer.created`), then a new
-/// subscription, active (`subscription.created`, `subscription.activated`) or, for a
-/// plan with a trial, trialing (`subscription.created`, `subscription.trialing`).
+/// Buys `plan` for `email`: the customer if new, a new subscription, active or (for a
+/// plan with a trial) trialing, and the checkout's transaction (`origin` `web`, paid and
+/// completed; at no charge for a trial), which `subscription.created` names. The events
+/// follow Paddle's `subscription_creation` scenario, without its `address.created` and
+/// its repeated `transaction.updated`: `transaction.created`, `customer.created` (a new
+/// customer), `transaction.ready`, `transaction.paid`, `subscription.created`,
+/// `subscription.activated` (or `.trialing`), `transaction.updated`,
+/// `transaction.completed`.
 ///
 /// It happens at the customer's time on the billing clock (everyone's for a new one).
 pub(crate) fn checkout(
@@ -53,25 +61,43 @@ pub(crate) fn checkout(
     let name = name.map(str::trim).filter(|n| !n.is_empty());
     let (customer, sub, outbox) = shared.store.write(|data| {
         let mut outbox = Outbox::default();
-        let customer = match data.customer_by_email(email) {
-            Some(existing) => existing.clone(),
+        let (customer, new) = match data.customer_by_email(email) {
+            Some(existing) => (existing.clone(), false),
             None => {
                 let customer = new_customer(email, name, data.clock.now());
                 data.customers.insert(customer.id.clone(), customer.clone());
-                let created = customer_data(&customer)?;
-                outbox.push(EventType::CustomerCreated, created, customer.created_at);
-                customer
+                (customer, true)
             }
         };
         let at = data.now_for(&customer.id);
         let sub = new_subscription(&customer.id, plan, at)?;
-        data.subscriptions.insert(sub.id.clone(), sub.clone());
-        let started = match sub.status {
-            paddle::SubscriptionStatus::Trialing => EventType::SubscriptionTrialing,
-            _ => EventType::SubscriptionActivated,
+        let trial = sub.status == paddle::SubscriptionStatus::Trialing;
+        let mut txn = checkout_transaction(&sub, trial, at)?;
+        outbox.transaction(EventType::TransactionCreated, &txn, at);
+        if new {
+            let created = customer_data(&customer)?;
+            outbox.push(EventType::CustomerCreated, created, customer.created_at);
+        }
+        outbox.transaction(EventType::TransactionReady, &txn, at);
+        if !trial {
+            txn.payments.push(attempt(true, at));
+        }
+        txn.status = TransactionStatus::Paid;
+        outbox.transaction(EventType::TransactionPaid, &txn, at);
+        let mut created = sub.clone();
+        created.transaction_id = Some(txn.id.clone());
+        outbox.subscription(EventType::SubscriptionCreated, &created, at)?;
+        let started = if trial {
+            EventType::SubscriptionTrialing
+        } else {
+            EventType::SubscriptionActivated
         };
-        outbox.subscription(EventType::SubscriptionCreated, &sub, at)?;
         outbox.subscription(started, &sub, at)?;
+        txn.status = TransactionStatus::Completed;
+        outbox.transaction(EventType::TransactionUpdated, &txn, at);
+        outbox.transaction(EventType::TransactionCompleted, &txn, at);
+        data.subscriptions.insert(sub.id.clone(), sub.clone());
+        data.transactions.insert(txn.id.clone(), txn);
         Ok::<_, BillingError>((customer, sub, outbox))
     })?;
     shared.webhooks.send(outbox);
@@ -79,6 +105,35 @@ pub(crate) fn checkout(
     Ok(Purchase {
         customer_id: customer.id,
         subscription_id: sub.id,
+    })
+}
+
+/// The transaction of the checkout that made `sub`, ready for payment.
+fn checkout_transaction(
+    sub: &Subscription,
+    trial: bool,
+    at: OffsetDateTime,
+) -> Result<Transaction, BillingError> {
+    Ok(Transaction {
+        id: TransactionId::generate_at(at),
+        status: TransactionStatus::Ready,
+        customer_id: sub.customer_id.clone(),
+        address_id: sub.address_id.clone(),
+        subscription_id: sub.id.clone(),
+        currency_code: sub.currency_code.clone(),
+        billing_period: sub
+            .current_billing_period
+            .clone()
+            .ok_or(BillingError::NotFound)?,
+        items: sub.items.raw().to_vec(),
+        payments: Vec::new(),
+        created_at: at,
+        updated_at: at,
+        billed_at: at,
+        next_retry_at: None,
+        retries: 0,
+        origin: TransactionOrigin::Web,
+        trial,
     })
 }
 

@@ -7,7 +7,7 @@ use super::BillingError;
 use super::dunning::first_retry;
 use super::lifecycle::{set_status, start_period};
 use crate::state::Data;
-use crate::state::transactions::{Payment, Transaction, TransactionStatus};
+use crate::state::transactions::{Payment, Transaction, TransactionOrigin, TransactionStatus};
 use crate::webhooks::{EventType, Outbox};
 
 /// A payment attempt at `at`.
@@ -85,6 +85,8 @@ pub(super) fn renew(
         billed_at: at,
         next_retry_at: None,
         retries: 0,
+        origin: TransactionOrigin::SubscriptionRecurring,
+        trial: false,
     };
     outbox.transaction(EventType::TransactionCreated, &txn, at);
     outbox.transaction(EventType::TransactionBilled, &txn, at);

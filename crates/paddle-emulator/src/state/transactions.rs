@@ -1,4 +1,4 @@
-//! Transactions: what a renewal bills, and its payment attempts.
+//! Transactions: what a checkout or a renewal bills, and its payment attempts.
 //!
 //! Kept in a small typed form and written out whole, in the shape of Paddle's
 //! `transaction` schema, by [`Transaction::to_json`].
@@ -15,6 +15,8 @@ use super::entities::rfc3339_micros;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum TransactionStatus {
+    /// A checkout's, with everything needed to take payment.
+    Ready,
     /// Issued, payment not yet taken.
     Billed,
     /// Payment captured.
@@ -41,11 +43,32 @@ impl TransactionStatus {
 
     pub(crate) fn as_str(self) -> &'static str {
         match self {
+            Self::Ready => "ready",
             Self::Billed => "billed",
             Self::Paid => "paid",
             Self::Completed => "completed",
             Self::Canceled => "canceled",
             Self::PastDue => "past_due",
+        }
+    }
+}
+
+/// What made a transaction (`origin`): a checkout, or a subscription's renewal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum TransactionOrigin {
+    /// The checkout that created the subscription.
+    Web,
+    /// A renewal (state saved before checkouts made transactions has only these).
+    #[default]
+    SubscriptionRecurring,
+}
+
+impl TransactionOrigin {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::SubscriptionRecurring => "subscription_recurring",
         }
     }
 }
@@ -81,6 +104,11 @@ pub(crate) struct Transaction {
     /// Dunning retries made so far.
     #[serde(default)]
     pub(crate) retries: u32,
+    #[serde(default)]
+    pub(crate) origin: TransactionOrigin,
+    /// The checkout of a trial: the items at no charge until the trial ends.
+    #[serde(default)]
+    pub(crate) trial: bool,
 }
 
 fn quantity(item: &Value) -> u64 {
@@ -103,10 +131,12 @@ impl Transaction {
     /// The whole amount, in the currency's lowest denomination (no tax: the emulator's
     /// catalog is tax-inclusive at 0%).
     pub(crate) fn total(&self) -> u64 {
-        self.items
-            .iter()
-            .map(|i| unit_amount(i) * quantity(i))
-            .sum()
+        self.items.iter().map(|i| self.unit(i) * quantity(i)).sum()
+    }
+
+    /// What one of `item` costs in this transaction: nothing during a trial.
+    fn unit(&self, item: &Value) -> u64 {
+        if self.trial { 0 } else { unit_amount(item) }
     }
 
     /// The entity as Paddle's API and webhooks show it (schema `transaction`).
@@ -125,13 +155,13 @@ impl Transaction {
             .items
             .iter()
             .map(|item| {
-                let amount = unit_amount(item) * quantity(item);
+                let amount = self.unit(item) * quantity(item);
                 json!({
                     "id": format!("txnitm_{body}"),
                     "price_id": item["price"]["id"],
                     "quantity": quantity(item),
                     "totals": totals(amount),
-                    "unit_totals": totals(unit_amount(item)),
+                    "unit_totals": totals(self.unit(item)),
                     "tax_rate": "0",
                     "product": item["product"],
                     "proration": null,
@@ -174,7 +204,7 @@ impl Transaction {
             "address_id": self.address_id,
             "business_id": null,
             "custom_data": null,
-            "origin": "subscription_recurring",
+            "origin": self.origin.as_str(),
             "collection_mode": "automatic",
             "subscription_id": self.subscription_id,
             "invoice_id": null,

@@ -1,6 +1,6 @@
 //! The event envelope and the entity payloads it carries.
 
-use paddle::{Customer, EventId, NotificationId, Subscription, TransactionId};
+use paddle::{Customer, EventId, NotificationId, Subscription};
 use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -21,6 +21,7 @@ pub(crate) enum EventType {
     SubscriptionResumed,
     SubscriptionCanceled,
     TransactionCreated,
+    TransactionReady,
     TransactionBilled,
     TransactionUpdated,
     TransactionPaid,
@@ -45,6 +46,7 @@ impl EventType {
             Self::SubscriptionResumed => "subscription.resumed",
             Self::SubscriptionCanceled => "subscription.canceled",
             Self::TransactionCreated => "transaction.created",
+            Self::TransactionReady => "transaction.ready",
             Self::TransactionBilled => "transaction.billed",
             Self::TransactionUpdated => "transaction.updated",
             Self::TransactionPaid => "transaction.paid",
@@ -105,14 +107,16 @@ pub(crate) fn customer_data(customer: &Customer) -> Result<Value, serde_json::Er
 }
 
 /// `data` of a `subscription.*` event: the subscription without its (temporary)
-/// `management_urls`; only `subscription.created` carries the `transaction_id`.
+/// `management_urls`; only `subscription.created` carries the `transaction_id` (the
+/// checkout's, which the caller sets).
 pub(crate) fn subscription_data(
     subscription: &Subscription,
     event_type: EventType,
 ) -> Result<Value, serde_json::Error> {
     let mut sub = subscription.clone();
     sub.management_urls = None;
-    sub.transaction_id =
-        (event_type == EventType::SubscriptionCreated).then(TransactionId::generate);
+    if event_type != EventType::SubscriptionCreated {
+        sub.transaction_id = None;
+    }
     serde_json::to_value(&sub)
 }

@@ -37,7 +37,7 @@ async fn with_chaos_on_every_event_arrives_at_least_once_some_twice() {
         .filter(|d| d["duplicate"] == false)
         .map(|d| d["event_id"].as_str().unwrap())
         .collect();
-    assert_eq!(events.len(), 12, "4 checkouts × 3 events");
+    assert_eq!(events.len(), 32, "4 checkouts × 8 events");
     let mut arrivals: HashMap<String, usize> = HashMap::new();
     for body in hooks.accepted() {
         assert_event(&body);
@@ -60,11 +60,11 @@ async fn with_chaos_on_every_event_arrives_at_least_once_some_twice() {
     app.control("chaos", json!({"enabled": false})).await;
     let before = hooks.all().len();
     app.checkout("calm@example.com").await;
-    hooks.wait_accepted(before + 3).await;
+    hooks.wait_accepted(before + 8).await;
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     assert_eq!(
         hooks.all().len(),
-        before + 3,
+        before + 8,
         "no duplicates once chaos is off"
     );
 }

@@ -6,11 +6,29 @@ use serde_json::{Value, json};
 
 use crate::support::spawn_receiving;
 
-/// What a checkout sends for a new customer.
-pub const CHECKOUT: [&str; 3] = [
+/// What a checkout sends for a new customer: Paddle's `subscription_creation` scenario
+/// without `address.created` and its repeated `transaction.updated`.
+pub const CHECKOUT: [&str; 8] = [
+    "transaction.created",
     "customer.created",
+    "transaction.ready",
+    "transaction.paid",
     "subscription.created",
     "subscription.activated",
+    "transaction.updated",
+    "transaction.completed",
+];
+
+/// The same for a plan with a trial.
+pub const TRIAL_CHECKOUT: [&str; 8] = [
+    "transaction.created",
+    "customer.created",
+    "transaction.ready",
+    "transaction.paid",
+    "subscription.created",
+    "subscription.trialing",
+    "transaction.updated",
+    "transaction.completed",
 ];
 
 /// Paddle's `subscription_renewal` scenario.
@@ -54,7 +72,7 @@ async fn a_month_later_the_subscription_renews_with_a_completed_transaction() {
 
     let advanced = app.advance("P1M", None).await;
     assert_eq!(advanced["events"], 7);
-    assert_eq!(hooks.sequence(10).await, seq(&[&CHECKOUT, &RENEWAL]));
+    assert_eq!(hooks.sequence(15).await, seq(&[&CHECKOUT, &RENEWAL]));
 
     let after = app.subscription(&sub).await;
     assert_eq!(after["status"], "active");
@@ -67,7 +85,11 @@ async fn a_month_later_the_subscription_renews_with_a_completed_transaction() {
         at(&after["current_billing_period"]["ends_at"])
     );
     assert!(at(&after["next_billed_at"]) > at(&renews_at));
-    let txns = app.transactions(&format!("subscription_id={sub}")).await;
+    let txns = app
+        .transactions(&format!(
+            "subscription_id={sub}&origin=subscription_recurring"
+        ))
+        .await;
     assert_eq!(txns.len(), 1);
     assert_eq!(txns[0]["status"], "completed");
     assert_eq!(txns[0]["customer_id"], customer.as_str());
@@ -80,19 +102,23 @@ async fn a_month_later_the_subscription_renews_with_a_completed_transaction() {
     assert_eq!(txns[0]["payments"][0]["status"], "captured");
     let renewal = hooks.in_order();
     assert_eq!(
-        at(&renewal[3]["occurred_at"]),
+        at(&renewal[8]["occurred_at"]),
         at(&renews_at),
         "events happen at the emulated time, not the wall clock's"
     );
-    assert_eq!(renewal[9]["data"]["id"], txns[0]["id"]);
-    assert_eq!(renewal[9]["data"]["status"], "completed");
+    assert_eq!(renewal[14]["data"]["id"], txns[0]["id"]);
+    assert_eq!(renewal[14]["data"]["status"], "completed");
 
     app.advance("P1M", None).await;
     assert_eq!(
-        hooks.sequence(17).await,
+        hooks.sequence(22).await,
         seq(&[&CHECKOUT, &RENEWAL, &RENEWAL])
     );
-    let txns = app.transactions(&format!("customer_id={customer}")).await;
+    let txns = app
+        .transactions(&format!(
+            "customer_id={customer}&origin=subscription_recurring"
+        ))
+        .await;
     assert_eq!(txns.len(), 2);
     assert!(
         at(&txns[0]["billed_at"]) > at(&txns[1]["billed_at"]),
@@ -117,16 +143,8 @@ async fn a_trial_plan_trials_then_bills_and_activates_when_the_trial_ends() {
     app.advance("P13D", None).await;
     assert_eq!(app.subscription(&sub).await["status"], "trialing");
     app.advance("P1D", None).await;
-    let expected = seq(&[
-        &[
-            "customer.created",
-            "subscription.created",
-            "subscription.trialing",
-        ],
-        &RENEWAL,
-        &["subscription.activated"],
-    ]);
-    assert_eq!(hooks.sequence(11).await, expected);
+    let expected = seq(&[&TRIAL_CHECKOUT, &RENEWAL, &["subscription.activated"]]);
+    assert_eq!(hooks.sequence(16).await, expected);
     let now = app.subscription(&sub).await;
     assert_eq!(now["status"], "active");
     assert_eq!(at(&now["first_billed_at"]), at(&trial_end));
@@ -135,7 +153,11 @@ async fn a_trial_plan_trials_then_bills_and_activates_when_the_trial_ends() {
         at(&now["current_billing_period"]["starts_at"]),
         at(&trial_end)
     );
-    let txns = app.transactions(&format!("subscription_id={sub}")).await;
+    let txns = app
+        .transactions(&format!(
+            "subscription_id={sub}&origin=subscription_recurring"
+        ))
+        .await;
     assert_eq!(txns.len(), 1);
     assert_eq!(txns[0]["status"], "completed");
 }
@@ -149,17 +171,21 @@ async fn advancing_one_customer_leaves_everyone_elses_time_alone() {
 
     let advanced = app.advance("P1M", Some(&alone)).await;
     assert_eq!(advanced["customer_id"], alone.as_str());
-    hooks.sequence(13).await;
+    hooks.sequence(23).await;
     assert_eq!(
-        app.transactions(&format!("customer_id={alone}"))
-            .await
-            .len(),
+        app.transactions(&format!(
+            "customer_id={alone}&origin=subscription_recurring"
+        ))
+        .await
+        .len(),
         1
     );
     assert!(
-        app.transactions(&format!("customer_id={other}"))
-            .await
-            .is_empty()
+        app.transactions(&format!(
+            "customer_id={other}&origin=subscription_recurring"
+        ))
+        .await
+        .is_empty()
     );
     let other_after = app.subscription(&other_sub).await;
     assert_eq!(
@@ -173,17 +199,21 @@ async fn advancing_one_customer_leaves_everyone_elses_time_alone() {
     assert!(clock["customers"].get(&other).is_none());
 
     app.advance("P1M", None).await;
-    hooks.sequence(27).await;
+    hooks.sequence(37).await;
     assert_eq!(
-        app.transactions(&format!("customer_id={alone}"))
-            .await
-            .len(),
+        app.transactions(&format!(
+            "customer_id={alone}&origin=subscription_recurring"
+        ))
+        .await
+        .len(),
         2
     );
     assert_eq!(
-        app.transactions(&format!("customer_id={other}"))
-            .await
-            .len(),
+        app.transactions(&format!(
+            "customer_id={other}&origin=subscription_recurring"
+        ))
+        .await
+        .len(),
         1
     );
     assert_eq!(app.subscription(&alone_sub).await["status"], "active");
@@ -205,8 +235,10 @@ async fn bad_advances_are_refused_and_change_nothing() {
     let unknown = json!({"advance": "P1M", "customer_id": "ctm_01aaaaaaaaaaaaaaaaaaaaaaaa"});
     assert_eq!(app.control("clock", unknown).await.0, StatusCode::NOT_FOUND);
     assert!(
-        app.transactions(&format!("customer_id={customer}"))
-            .await
-            .is_empty()
+        app.transactions(&format!(
+            "customer_id={customer}&origin=subscription_recurring"
+        ))
+        .await
+        .is_empty()
     );
 }

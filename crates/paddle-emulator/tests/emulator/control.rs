@@ -60,7 +60,7 @@ async fn reset_empties_state_calls_faults_and_deliveries() {
     )
     .await;
     app.checkout("jo@example.com").await;
-    hooks.wait_accepted(3).await;
+    hooks.wait_accepted(8).await;
     app.get("/customers").await;
     app.control("faults", json!({"count": 5})).await;
     let (status, _) = app.control("reset", json!({})).await;
@@ -71,7 +71,7 @@ async fn reset_empties_state_calls_faults_and_deliveries() {
     assert_eq!(answer.status, StatusCode::OK, "the faults are gone");
     assert_eq!(answer.body["data"], json!([]));
     app.checkout("sam@example.com").await;
-    hooks.wait_accepted(6).await;
+    hooks.wait_accepted(16).await;
 }
 
 #[tokio::test]

@@ -80,7 +80,7 @@ async fn update_changes_fields_and_sends_customer_updated() {
     assert_eq!(answer.status, StatusCode::OK, "{:#}", answer.body);
     assert_eq!(answer.body["data"]["name"], "Jo Doe");
     assert_eq!(answer.body["data"]["status"], "archived");
-    let updated = hooks.wait_accepted(4).await;
+    let updated = hooks.wait_accepted(9).await;
     assert!(updated.iter().any(
         |e| e["event_type"] == "customer.updated" && e["data"]["email"] == "jo.doe@example.com"
     ));

@@ -33,7 +33,7 @@ async fn a_declined_renewal_is_retried_three_times_then_canceled() {
     app.decline(&customer, 4).await;
 
     app.advance("P1M", None).await;
-    assert_eq!(hooks.sequence(9).await, seq(&[&CHECKOUT, &FAILED_RENEWAL]));
+    assert_eq!(hooks.sequence(14).await, seq(&[&CHECKOUT, &FAILED_RENEWAL]));
     let past_due = app.subscription(&sub).await;
     assert_eq!(past_due["status"], "past_due");
     let txns = app.transactions("status=past_due").await;
@@ -52,7 +52,7 @@ async fn a_declined_renewal_is_retried_three_times_then_canceled() {
         &["transaction.payment_failed", "transaction.canceled"],
         &["subscription.updated", "subscription.canceled"],
     ]);
-    assert_eq!(hooks.sequence(15).await, expected);
+    assert_eq!(hooks.sequence(20).await, expected);
     let canceled = app.subscription(&sub).await;
     assert_eq!(canceled["status"], "canceled");
     let txn = &app.transactions(&format!("subscription_id={sub}")).await[0];
@@ -77,8 +77,8 @@ async fn a_declined_renewal_is_retried_three_times_then_canceled() {
     assert_eq!(at(&canceled["canceled_at"]), when(14));
     app.advance("P1M", None).await;
     assert_eq!(
-        hooks.sequence(15).await.len(),
-        15,
+        hooks.sequence(20).await.len(),
+        20,
         "a canceled one is never billed"
     );
 }
@@ -96,10 +96,14 @@ async fn a_retry_that_is_paid_recovers_the_subscription() {
         &["transaction.payment_failed"],
         &RECOVERY,
     ]);
-    assert_eq!(hooks.sequence(15).await, expected);
+    assert_eq!(hooks.sequence(20).await, expected);
     let now = app.subscription(&sub).await;
     assert_eq!(now["status"], "active");
-    let txns = app.transactions(&format!("subscription_id={sub}")).await;
+    let txns = app
+        .transactions(&format!(
+            "subscription_id={sub}&origin=subscription_recurring"
+        ))
+        .await;
     assert_eq!(txns.len(), 1);
     assert_eq!(txns[0]["status"], "completed");
     let statuses: Vec<_> = txns[0]["payments"]
@@ -115,9 +119,9 @@ async fn a_retry_that_is_paid_recovers_the_subscription() {
     );
 
     app.advance("P1M", None).await;
-    let next = hooks.sequence(22).await;
+    let next = hooks.sequence(27).await;
     assert_eq!(
-        next[15..],
+        next[20..],
         seq(&[&crate::clock::RENEWAL]),
         "later renewals are paid"
     );
@@ -129,7 +133,7 @@ async fn a_new_payment_method_collects_a_past_due_renewal() {
     let (customer, sub) = app.checkout("jo@example.com").await;
     app.decline(&customer, 1).await;
     app.advance("P1M", None).await;
-    hooks.sequence(9).await;
+    hooks.sequence(14).await;
     let session = app.portal_session(&customer, &[&sub]).await;
     let link = session["data"]["urls"]["subscriptions"][0]["update_subscription_payment_method"]
         .as_str()
@@ -144,7 +148,7 @@ async fn a_new_payment_method_collects_a_past_due_renewal() {
     let (status, _) = crate::portal_actions::submit(&app, &action, &fields).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
-        hooks.sequence(14).await,
+        hooks.sequence(19).await,
         seq(&[&CHECKOUT, &FAILED_RENEWAL, &RECOVERY])
     );
     assert_eq!(app.subscription(&sub).await["status"], "active");

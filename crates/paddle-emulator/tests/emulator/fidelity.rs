@@ -60,11 +60,14 @@ async fn webhook_payloads_have_every_field_of_paddles_examples() {
         secret: SECRET.into(),
     });
     app.checkout("jo@example.com").await;
-    hooks.wait_accepted(3).await;
+    hooks.wait_accepted(8).await;
     for (event_type, name) in [
         ("customer.created", "customer-created"),
         ("subscription.created", "subscription-created"),
         ("subscription.activated", "subscription-activated"),
+        ("transaction.ready", "transaction-ready"),
+        ("transaction.paid", "transaction-paid"),
+        ("transaction.completed", "transaction-completed"),
     ] {
         let ours = &hooks.of_type(event_type)[0];
         let theirs = example(name);
@@ -80,7 +83,7 @@ async fn transactions_and_clock_events_have_every_field_of_paddles_examples() {
     app.decline(&customer, 4).await;
     app.advance("P1M", None).await;
     app.advance("P14D", None).await;
-    hooks.sequence(15).await;
+    hooks.sequence(20).await;
     let txn = app.transactions("").await[0].clone();
     let ours = app
         .get(&format!("/transactions/{}", txn["id"].as_str().unwrap()))

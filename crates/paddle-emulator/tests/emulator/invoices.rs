@@ -9,7 +9,7 @@ use crate::support::{TestEmulator, spawn};
 async fn renewed(app: &TestEmulator) -> String {
     let (customer, _) = app.checkout("jo@example.com").await;
     app.advance("P1M", Some(&customer)).await;
-    let txns = app.transactions("").await;
+    let txns = app.transactions("origin=subscription_recurring").await;
     txns[0]["id"].as_str().unwrap().to_owned()
 }
 

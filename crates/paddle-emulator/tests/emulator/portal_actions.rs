@@ -87,7 +87,7 @@ async fn subscription(app: &TestEmulator, id: &str) -> Value {
 async fn cancel_at_period_end_schedules_it_keeps_active_and_sends_updated() {
     let (app, hooks) = with_receiver().await;
     let (customer, sub) = app.checkout("jo@example.com").await;
-    hooks.wait_accepted(3).await;
+    hooks.wait_accepted(8).await;
     let page = cancel_via_portal(&app, &customer, &sub, "period_end").await;
     assert!(page.contains("Cancellation scheduled"));
     let now = subscription(&app, &sub).await;
@@ -98,7 +98,7 @@ async fn cancel_at_period_end_schedules_it_keeps_active_and_sends_updated() {
         now["current_billing_period"]["ends_at"]
     );
     assert_eq!(now["canceled_at"], Value::Null);
-    hooks.wait_accepted(4).await;
+    hooks.wait_accepted(9).await;
     let updated = hooks.of_type("subscription.updated");
     assert_eq!(updated.len(), 1);
     assert_eq!(updated[0]["data"]["scheduled_change"]["action"], "cancel");
@@ -116,7 +116,7 @@ async fn cancel_now_cancels_and_sends_updated_then_canceled() {
     assert!(now["canceled_at"].is_string());
     assert_eq!(now["current_billing_period"], Value::Null);
     assert_eq!(now["next_billed_at"], Value::Null);
-    hooks.wait_accepted(5).await;
+    hooks.wait_accepted(10).await;
     let canceled = hooks.of_type("subscription.canceled");
     assert_eq!(canceled.len(), 1);
     assert_eq!(canceled[0]["data"]["status"], "canceled");
@@ -157,7 +157,7 @@ async fn a_pages_forms_work_after_its_link_is_used_up_but_each_only_once() {
     let (status, expired) = submit(&app, &action, &card).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(expired.contains("This link has expired"));
-    hooks.wait_accepted(4).await;
+    hooks.wait_accepted(9).await;
     assert_eq!(hooks.of_type("subscription.updated").len(), 1);
 }
 

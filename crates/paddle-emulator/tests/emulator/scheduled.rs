@@ -23,20 +23,21 @@ async fn a_cancellation_at_period_end_takes_effect_when_the_period_ends() {
         &["subscription.updated"],
         &["subscription.updated", "subscription.canceled"],
     ]);
-    assert_eq!(hooks.sequence(6).await, expected);
+    assert_eq!(hooks.sequence(11).await, expected);
     let now = app.subscription(&sub).await;
     assert_eq!(now["status"], "canceled");
     assert_eq!(at(&now["canceled_at"]), at(&ends_at));
     assert_eq!(now["scheduled_change"], Value::Null);
     assert_eq!(now["next_billed_at"], Value::Null);
-    assert!(app.transactions("").await.is_empty(), "nothing billed");
+    let renewals = app.transactions("origin=subscription_recurring").await;
+    assert!(renewals.is_empty(), "nothing billed");
     let events = hooks.in_order();
     assert_eq!(
-        at(&events[4]["occurred_at"]),
+        at(&events[9]["occurred_at"]),
         at(&ends_at),
         "at the period's end"
     );
-    assert_eq!(events[5]["data"]["status"], "canceled");
+    assert_eq!(events[10]["data"]["status"], "canceled");
 }
 
 #[tokio::test]
@@ -67,7 +68,9 @@ async fn a_pause_at_period_end_pauses_then_resumes_at_resume_at_with_a_new_perio
     assert_eq!(paused["current_billing_period"], Value::Null);
     assert_eq!(paused["scheduled_change"]["action"], "resume");
     assert!(
-        app.transactions("").await.is_empty(),
+        app.transactions("origin=subscription_recurring")
+            .await
+            .is_empty(),
         "a paused period is not billed"
     );
 
@@ -82,13 +85,15 @@ async fn a_pause_at_period_end_pauses_then_resumes_at_resume_at_with_a_new_perio
         &["subscription.updated", "subscription.paused"],
         &resumed.iter().map(String::as_str).collect::<Vec<_>>(),
     ]);
-    assert_eq!(hooks.sequence(14).await, expected);
+    assert_eq!(hooks.sequence(19).await, expected);
     let now = app.subscription(&sub).await;
     assert_eq!(now["status"], "active");
     assert_eq!(now["paused_at"], Value::Null);
     assert_eq!(now["scheduled_change"], Value::Null);
     assert_eq!(at(&now["current_billing_period"]["starts_at"]), resumes);
-    let txns = app.transactions("status=completed").await;
+    let txns = app
+        .transactions("status=completed&origin=subscription_recurring")
+        .await;
     assert_eq!(txns.len(), 1);
     assert_eq!(
         period(&txns[0]["billing_period"]),

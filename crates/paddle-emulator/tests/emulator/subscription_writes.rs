@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::clock::{CHECKOUT, RENEWAL, at, seq};
+use crate::clock::{CHECKOUT, RENEWAL, TRIAL_CHECKOUT, at, seq};
 use crate::support::{spawn, spawn_receiving};
 
 fn path(sub: &str, action: &str) -> String {
@@ -30,7 +30,7 @@ async fn cancel_at_period_end_schedules_it_and_patch_scheduled_change_null_undoe
     assert_eq!(answer.status, StatusCode::OK, "{:#}", answer.body);
     assert_eq!(answer.body["data"]["scheduled_change"], Value::Null);
     let expected = seq(&[&CHECKOUT, &["subscription.updated", "subscription.updated"]]);
-    assert_eq!(hooks.sequence(5).await, expected);
+    assert_eq!(hooks.sequence(10).await, expected);
     app.advance("P35D", None).await;
     assert_eq!(
         app.subscription(&sub).await["status"],
@@ -51,7 +51,7 @@ async fn cancel_immediately_cancels_and_a_second_cancel_is_refused() {
         &CHECKOUT,
         &["subscription.updated", "subscription.canceled"],
     ]);
-    assert_eq!(hooks.sequence(5).await, expected);
+    assert_eq!(hooks.sequence(10).await, expected);
 
     let again = app.post(&path(&sub, "cancel"), &body).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
@@ -102,8 +102,13 @@ async fn resume_immediately_resumes_a_paused_subscription_and_bills_a_new_period
         &["subscription.updated", "subscription.resumed"],
         &RENEWAL[1..],
     ]);
-    assert_eq!(hooks.sequence(13).await, expected);
-    assert_eq!(app.transactions("").await.len(), 1);
+    assert_eq!(hooks.sequence(18).await, expected);
+    assert_eq!(
+        app.transactions("origin=subscription_recurring")
+            .await
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -136,16 +141,8 @@ async fn activate_ends_a_trial_now_and_refuses_an_active_subscription() {
     let answer = app.post(&path(&sub, "activate"), "").await;
     assert_eq!(answer.status, StatusCode::OK, "{:#}", answer.body);
     assert_eq!(answer.body["data"]["status"], "active");
-    let expected = seq(&[
-        &[
-            "customer.created",
-            "subscription.created",
-            "subscription.trialing",
-        ],
-        &RENEWAL,
-        &["subscription.activated"],
-    ]);
-    assert_eq!(hooks.sequence(11).await, expected);
+    let expected = seq(&[&TRIAL_CHECKOUT, &RENEWAL, &["subscription.activated"]]);
+    assert_eq!(hooks.sequence(16).await, expected);
 
     let again = app.post(&path(&sub, "activate"), "").await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
@@ -170,7 +167,7 @@ async fn patch_items_replaces_the_plan_billed_from_the_next_renewal() {
     );
     assert_eq!(answer.body["data"]["items"][0]["product"]["name"], "Basic");
     assert_eq!(
-        hooks.sequence(4).await,
+        hooks.sequence(9).await,
         seq(&[&CHECKOUT, &["subscription.updated"]])
     );
     app.advance("P1M", None).await;

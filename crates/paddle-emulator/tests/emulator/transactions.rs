@@ -20,7 +20,12 @@ async fn transactions_are_listed_newest_first_filtered_and_fetched_by_id() {
     app.advance("P1M", Some(&jo)).await;
 
     let all = app.transactions("").await;
-    assert_eq!(all.len(), 3);
+    assert_eq!(all.len(), 5, "two checkouts, three renewals");
+    let checkouts = app.transactions("origin=web").await;
+    assert_eq!(checkouts.len(), 2);
+    assert!(checkouts.iter().all(|t| t["status"] == "completed"));
+    let renewals = app.transactions("origin=subscription_recurring").await;
+    assert_eq!(renewals.len(), 3);
     let mut sorted = ids(&all);
     sorted.sort();
     sorted.reverse();
@@ -30,29 +35,25 @@ async fn transactions_are_listed_newest_first_filtered_and_fetched_by_id() {
     assert_eq!(ids(&ascending), sorted);
 
     let jos = app.transactions(&format!("subscription_id={jo_sub}")).await;
-    assert_eq!(jos.len(), 2);
+    assert_eq!(jos.len(), 3);
     assert!(jos.iter().all(|t| t["customer_id"] == jo.as_str()));
     let past_due = app.transactions("status=past_due").await;
     assert_eq!(past_due.len(), 1);
     assert_eq!(past_due[0]["customer_id"], al.as_str());
     let both = app.transactions("status=completed,past_due").await;
-    assert_eq!(both.len(), 3);
-    assert!(
-        app.transactions(&format!("customer_id={al}&status=completed"))
-            .await
-            .is_empty()
-    );
+    assert_eq!(both.len(), 5);
+    let als = app
+        .transactions(&format!("customer_id={al}&status=completed"))
+        .await;
+    assert_eq!(als.len(), 1, "only the checkout: the renewal is past due");
+    assert_eq!(als[0]["origin"], "web");
 
     let page = app.get("/transactions?per_page=2").await;
     assert_eq!(page.body["meta"]["pagination"]["has_more"], true);
     let next = page.body["meta"]["pagination"]["next"].as_str().unwrap();
     let rest = app.get(next.trim_start_matches(&app.base)).await;
     let rest_ids = ids(rest.body["data"].as_array().unwrap());
-    assert_eq!(
-        rest_ids,
-        [ids(&all)[2].clone()],
-        "the cursor continues downwards"
-    );
+    assert_eq!(rest_ids, ids(&all)[2..4], "the cursor continues downwards");
 
     // `per_page_transaction_query`: 30 by default and at most (other lists: 50, 200).
     for query in ["", "?per_page=100"] {

@@ -25,7 +25,7 @@ async fn checkout_sends_signed_events_in_paddles_envelope() {
     })
     .await;
     let (customer, sub) = app.checkout("jo@example.com").await;
-    hooks.wait_accepted(3).await;
+    hooks.wait_accepted(8).await;
     let received = hooks.all();
     let mut types: Vec<&str> = received
         .iter()
@@ -37,9 +37,19 @@ async fn checkout_sends_signed_events_in_paddles_envelope() {
         [
             "customer.created",
             "subscription.activated",
-            "subscription.created"
+            "subscription.created",
+            "transaction.completed",
+            "transaction.created",
+            "transaction.paid",
+            "transaction.ready",
+            "transaction.updated",
         ]
     );
+    let created = hooks.of_type("subscription.created");
+    let txn = created[0]["data"]["transaction_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     for delivery in &received {
         assert!(delivery.verified, "signature checks out: {}", delivery.body);
         assert_event(&delivery.body);
@@ -51,25 +61,29 @@ async fn checkout_sends_signed_events_in_paddles_envelope() {
             "{occurred_at}"
         );
         assert!(event.data.get("management_urls").is_none());
-        let expected = if event.entity() == "customer" {
-            &customer
-        } else {
-            &sub
+        let expected = match event.entity() {
+            "customer" => &customer,
+            "transaction" => &txn,
+            _ => &sub,
         };
         assert_eq!(event.data["id"], expected.as_str());
     }
-    let created = hooks.of_type("subscription.created");
-    assert!(
-        created[0]["data"]["transaction_id"]
-            .as_str()
-            .unwrap()
-            .starts_with("txn_")
-    );
     assert!(
         hooks.of_type("subscription.activated")[0]["data"]
             .get("transaction_id")
             .is_none()
     );
+    // The transaction `subscription.created` names is the checkout's, and is there.
+    let checkout = app.get(&format!("/transactions/{txn}")).await;
+    assert_eq!(checkout.status, StatusCode::OK);
+    assert_eq!(checkout.body["data"]["origin"], "web");
+    assert_eq!(checkout.body["data"]["status"], "completed");
+    assert_eq!(checkout.body["data"]["subscription_id"], sub.as_str());
+    assert_eq!(checkout.body["data"]["details"]["totals"]["total"], "3000");
+    let listed = app
+        .get(&format!("/transactions?subscription_id={sub}&origin=web"))
+        .await;
+    assert_eq!(listed.body["data"][0]["id"], txn.as_str());
     let wrong = [SecretString::from("pdl_ntfset_other")];
     let raw = &received[0].raw;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
@@ -90,21 +104,21 @@ async fn a_delivery_answered_500_is_retried_until_it_gets_a_2xx() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
     app.checkout("jo@example.com").await;
-    hooks.wait_accepted(3).await;
+    hooks.wait_accepted(8).await;
     let all = hooks.all();
     assert_eq!(
         all.len(),
-        9,
-        "two 500s then a 200 for each of three notifications"
+        24,
+        "two 500s then a 200 for each of eight notifications"
     );
     assert!(
         all.iter().all(|r| r.verified),
         "every attempt is freshly signed"
     );
-    let log = eventually("three delivered entries", || async {
+    let log = eventually("eight delivered entries", || async {
         let log = app.inspect("deliveries").await;
         let entries = log.as_array().unwrap().clone();
-        (entries.len() == 3 && entries.iter().all(|d| d["delivered"] == true)).then_some(entries)
+        (entries.len() == 8 && entries.iter().all(|d| d["delivered"] == true)).then_some(entries)
     })
     .await;
     for entry in log {
@@ -149,7 +163,7 @@ async fn a_destination_that_never_answers_2xx_is_given_up_after_max_attempts() {
             .all(|d| d["delivered"] == false && d["last_status"] == 500)
     );
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(hooks.all().len(), 9, "no fourth attempt");
+    assert_eq!(hooks.all().len(), 24, "no fourth attempt");
 }
 
 #[tokio::test]

@@ -139,10 +139,13 @@ impl Receiver {
             self.all().iter().all(|r| r.verified),
             "every signature verifies now"
         );
-        self.in_order()
+        let types: Vec<String> = self
+            .in_order()
             .iter()
             .map(|b| b["event_type"].as_str().unwrap_or_default().to_owned())
-            .collect()
+            .collect();
+        assert_eq!(types.len(), count, "exactly {count} deliveries: {types:?}");
+        types
     }
 
     /// Accepted bodies in `occurred_at` order.
