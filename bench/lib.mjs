@@ -75,14 +75,15 @@ export async function startServer(env = {}, wrap = []) {
   return { port, emulatorPort, pid: child.pid, stop };
 }
 
-// The `p`th percentile of `sorted` (ascending).
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+// The `p`th percentile of `sorted` (ascending); NaN for none.
+const percentile = (sorted, p) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 function summary(latencies, failed, started) {
   const secs = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
   return {
-    done: latencies.length, failed, perSec: latencies.length / secs,
+    done: latencies.length, failed, secs, perSec: latencies.length / secs,
     p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencies,
   };
 }
@@ -161,9 +162,10 @@ export const merge = (x, y) => {
   const n = x.done + y.done;
   const weighted = (k) => (x[k] === undefined ? undefined : (x[k] * x.done + y[k] * y.done) / n);
   const latencies = x.latencies.concat(y.latencies).sort((a, b) => a - b);
+  const secs = x.secs + y.secs;
   return {
-    done: n, failed: x.failed + y.failed,
-    perSec: n / (x.done / x.perSec + y.done / y.perSec),
+    done: n, failed: x.failed + y.failed, secs,
+    perSec: n / secs,
     p50: percentile(latencies, 50), p99: percentile(latencies, 99), latencies,
     cpuUs: weighted('cpuUs'), clientUs: weighted('clientUs'),
   };

@@ -119,14 +119,20 @@ impl Settings {
             ));
         }
         let http: ServeSettings = http.into();
-        if paddle.timeout >= http.request_timeout {
-            // The request would be answered 408 while its Paddle call (a mint) went on.
+        // A mint makes at most two calls, with a wait between them (a 429's retry): the
+        // request would otherwise be answered 408 while its mint went on.
+        let longest_mint = paddle.timeout * 2 + crate::server::billing::MAX_RETRY_WAIT;
+        if longest_mint >= http.request_timeout {
             return Err(SettingsError::new(
                 "PADDLE_TIMEOUT_SECS",
                 format!(
-                    "must be below HTTP_REQUEST_TIMEOUT_SECS ({} s): a Paddle call must end \
-                     before the request that made it",
-                    http.request_timeout.as_secs()
+                    "is {} s: a portal mint (two calls and a wait of {} s between them after a \
+                     429) could outlast HTTP_REQUEST_TIMEOUT_SECS ({} s); keep twice it plus {} \
+                     below that",
+                    paddle.timeout.as_secs(),
+                    crate::server::billing::MAX_RETRY_WAIT.as_secs(),
+                    http.request_timeout.as_secs(),
+                    crate::server::billing::MAX_RETRY_WAIT.as_secs(),
                 ),
             ));
         }

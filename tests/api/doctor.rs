@@ -83,6 +83,10 @@ async fn a_database_that_is_down_or_hangs_fails_fast() {
             run.took
         );
         assert!(!run.stdout.contains("hunter2"), "never the password");
+        assert!(
+            !run.stderr.contains("hunter2"),
+            "never the password, on stderr either"
+        );
         run.says("paddle api", "PASS", &[]);
         run.says("mirror", "WARN", &["not checked"]);
     }

@@ -15,7 +15,7 @@ use crate::server::limits::{Limits, Rule};
 /// Paddle accepts at most this many subscription ids per session.
 const MAX_SUBSCRIPTIONS: usize = 25;
 /// A 429 is retried once, and only when Paddle asks to wait at most this long.
-const MAX_RETRY_WAIT: Duration = Duration::from_secs(2);
+pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(2);
 
 /// What minting needs: the mirror, the Paddle client, the allowlist, the per-user limit.
 pub struct Portal<'a> {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 pub use crate::api::portal::{LinkAction, PortalError};
 pub use allow::PortalOrigin;
-pub use mint::{Portal, mint};
+pub use mint::{MAX_RETRY_WAIT, Portal, mint};
 
 /// Portal sessions and deep links one user may mint per minute.
 pub fn mint_rule(

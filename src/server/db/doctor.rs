@@ -96,6 +96,29 @@ pub enum SchemaProblem {
     Missing(Vec<i64>, usize),
 }
 
+impl SchemaProblem {
+    /// What to do about it: `paddock serve` of this binary migrates a database that lacks
+    /// migrations, and refuses the others.
+    pub fn fix(&self) -> &'static str {
+        match self {
+            Self::NeverMigrated | Self::Missing(..) => {
+                "start `paddock serve` of this version: it applies the migrations at start"
+            }
+            Self::Failed(_) => {
+                "read the log of the `paddock serve` start that applied it, repair the schema, \
+                 delete its row from _sqlx_migrations and start again"
+            }
+            Self::Unknown(_) => {
+                "use the paddock version that migrated it: this one cannot start on it"
+            }
+            Self::Changed(_) => {
+                "restore the migration files as they were applied (this binary was built from \
+                 edited ones): `paddock serve` refuses to start on it"
+            }
+        }
+    }
+}
+
 fn list(versions: &[i64]) -> String {
     let shown: Vec<String> = versions.iter().map(i64::to_string).collect();
     shown.join(", ")

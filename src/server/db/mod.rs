@@ -77,7 +77,7 @@ pub enum DbError {
     Timeout(Duration),
     #[error("could not apply migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("{0}: start `paddock serve` of this version first, which migrates it")]
+    #[error("{0}: {fix}", fix = .0.fix())]
     Schema(doctor::SchemaProblem),
     #[error(transparent)]
     Query(#[from] sqlx::Error),

@@ -56,8 +56,6 @@ fn unreachable(place: &str, e: &DbError) -> Line {
 /// (version, checksum): a pass only when `paddock serve` of this binary starts on it and
 /// finds nothing to apply.
 fn judge(place: &str, applied: Option<&[AppliedMigration]>, built_in: &[(i64, Vec<u8>)]) -> Line {
-    const RESTART: &str = "start `paddock serve` of this version: it applies the migrations \
-        at start (the doctor never does)";
     let Err(problem) = schema_verdict(applied, built_in) else {
         return Line::pass(
             CHECK,
@@ -65,19 +63,12 @@ fn judge(place: &str, applied: Option<&[AppliedMigration]>, built_in: &[(i64, Ve
         );
     };
     let fix = match &problem {
-        SchemaProblem::NeverMigrated | SchemaProblem::Missing(..) => RESTART,
-        SchemaProblem::Failed(_) => {
-            "read the log of the `paddock serve` start that applied it, repair the schema, \
-             delete its row from _sqlx_migrations and start again"
+        // The doctor itself never migrates.
+        SchemaProblem::NeverMigrated | SchemaProblem::Missing(..) => {
+            "start `paddock serve` of this version: it applies the migrations at start (the \
+             doctor never does)"
         }
-        SchemaProblem::Unknown(_) => {
-            "run the doctor and `paddock serve` of the version that migrated it: this one \
-             cannot start on it"
-        }
-        SchemaProblem::Changed(_) => {
-            "restore the migration files as they were applied (this binary was built from \
-             edited ones): `paddock serve` refuses to start on it"
-        }
+        other => other.fix(),
     };
     Line::fail(CHECK, format!("{place} answers, but {problem}"), fix)
 }

@@ -142,6 +142,10 @@ async fn a_trial_plan_trials_then_bills_and_activates_when_the_trial_ends() {
 
     app.advance("P13D", None).await;
     assert_eq!(app.subscription(&sub).await["status"], "trialing");
+    // The checkout's transaction charged nothing; the trial's end bills the price.
+    let checkout = app.transactions("origin=web").await;
+    assert_eq!(checkout[0]["details"]["totals"]["total"], "0");
+    assert_eq!(checkout[0]["status"], "completed");
     app.advance("P1D", None).await;
     let expected = seq(&[&TRIAL_CHECKOUT, &RENEWAL, &["subscription.activated"]]);
     assert_eq!(hooks.sequence(16).await, expected);

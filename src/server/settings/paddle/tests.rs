@@ -276,10 +276,12 @@ fn durations_beyond_their_bound_are_refused() {
         ("PADDLE_TIMEOUT_SECS", 120),
         ("PADDLE_EMULATOR_LINK_TTL_SECS", 86_400),
     ] {
+        // A request long enough for the longest Paddle timeout's mint.
+        let request = ("HTTP_REQUEST_TIMEOUT_SECS", "3600");
         let at_top = top.to_string();
-        load(&[(var, &at_top)]).unwrap_or_else(|e| panic!("{var}={top}: {e}"));
+        load(&[(var, &at_top), request]).unwrap_or_else(|e| panic!("{var}={top}: {e}"));
         for over in [(top + 1).to_string(), u64::MAX.to_string()] {
-            let err = match load(&[(var, &over)]) {
+            let err = match load(&[(var, &over), request]) {
                 Ok(_) => panic!("{var}={over} loaded"),
                 Err(e) => e,
             };
