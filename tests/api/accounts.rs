@@ -196,3 +196,44 @@ async fn dev_mail_does_not_exist_when_smtp_is_configured() {
     let body: serde_json::Value = res.json().await.expect("json");
     assert_eq!(body, serde_json::json!({"error": "not_found"}));
 }
+
+/// The outbox holds every reset link: a client elsewhere, or a page that reaches the app
+/// under another name (DNS rebinding to 127.0.0.1), gets the 404, page and data alike.
+#[tokio::test]
+async fn dev_mail_is_only_for_this_machine_asking_by_the_public_url() {
+    let app = crate::common::spawn_app_with(
+        crate::common::Backend::Sqlite,
+        &[("TRUST_X_FORWARDED_FOR", "true")],
+    )
+    .await;
+    let email = unique_email();
+    sign_up(&app, &email).await;
+    let page = |headers: &'static [(&'static str, &'static str)]| {
+        let mut req = app.client.get(app.url("/dev/mail"));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send()
+    };
+    let here = page(&[]).await.expect("answer");
+    assert_eq!(here.status(), 200);
+    assert!(here.text().await.expect("body").contains(&email));
+    for headers in [
+        &[("host", "rebound.example:3000")][..],
+        &[("x-forwarded-for", "203.0.113.9")][..],
+    ] {
+        let res = page(headers).await.expect("answer");
+        assert_eq!(res.status(), 404, "{headers:?}");
+        assert!(!res.text().await.expect("body").contains(&email), "{headers:?}");
+    }
+    let data = app
+        .client
+        .post(app.url("/api/pages/outbox"))
+        .header("origin", &app.origin)
+        .header("x-forwarded-for", "203.0.113.9")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(data.status(), 404);
+    assert!(!data.text().await.expect("body").contains(&email));
+}

@@ -29,14 +29,18 @@ pub async fn load_billing_view() -> Result<Option<BillingView>, PageError> {
     ))
 }
 
-/// The local outbox, newest first. Only in local mail mode: with `SMTP_URL` it is a 404
-/// (and `/dev/mail` is not routed at all).
+/// The local outbox, newest first. Only in local mail mode (with `SMTP_URL` it is a 404,
+/// and `/dev/mail` is not routed at all), and only for a browser on this machine that
+/// asks for the app by its `PUBLIC_URL` (anyone else gets the 404).
 #[server(prefix = "/api", endpoint = "pages/outbox")]
 pub async fn load_outbox() -> Result<Vec<MailSummary>, PageError> {
     use crate::server::state::AppState;
     let state = use_context::<AppState>().ok_or(PageError::Server)?;
     let accounts = &state.settings.accounts;
-    if !accounts.local_mail() {
+    // The outbox holds every reset link: only for this machine's own browser.
+    let here = use_context::<axum::http::request::Parts>()
+        .is_some_and(|parts| crate::server::accounts::mail::outbox_visible(&parts, &state.settings));
+    if !accounts.local_mail() || !here {
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(axum::http::StatusCode::NOT_FOUND);
         }

@@ -3,12 +3,15 @@
 
 use std::path::{Path, PathBuf};
 
+use axum::http::header;
+use axum::http::request::Parts;
 use lettre::message::{Mailbox, Message, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 
 use crate::app::pages::dev_mail::MailSummary;
 use crate::server::accounts::config::AccountSettings;
+use crate::server::settings::Settings;
 
 /// Where messages go.
 #[derive(Clone)]
@@ -94,6 +97,24 @@ impl Mailer {
         }
         Ok(())
     }
+}
+
+/// Whether the outbox may be shown to the request `parts`: the client is this machine
+/// (loopback; behind a trusted proxy, the address it forwards) and it names the app by its
+/// `PUBLIC_URL` host (a page elsewhere that rebinds its own name to 127.0.0.1 cannot read
+/// it). The outbox holds every verification and reset link: anyone who reads it can take
+/// over any account.
+pub fn outbox_visible(parts: &Parts, settings: &Settings) -> bool {
+    let trust = settings.accounts.trust_forwarded_for;
+    let local = super::web::client_ip(parts, trust).is_loopback();
+    let url = &settings.public_url;
+    let expected = match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        (None, _) => return false,
+    };
+    let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    local && host.is_some_and(|h| h.eq_ignore_ascii_case(&expected))
 }
 
 /// The outbox, newest first, with each message's first link into the app.
