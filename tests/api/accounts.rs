@@ -224,7 +224,10 @@ async fn dev_mail_is_only_for_this_machine_asking_by_the_public_url() {
     ] {
         let res = page(headers).await.expect("answer");
         assert_eq!(res.status(), 404, "{headers:?}");
-        assert!(!res.text().await.expect("body").contains(&email), "{headers:?}");
+        assert!(
+            !res.text().await.expect("body").contains(&email),
+            "{headers:?}"
+        );
     }
     let data = app
         .client

@@ -152,7 +152,7 @@ impl Emulator {
         crate::api::router(self.shared.clone())
             .merge(crate::portal::router())
             .merge(crate::invoices::router())
-            .merge(crate::control::router())
+            .merge(crate::control::router(self.shared.clone()))
             .with_state(self.shared.clone())
     }
 

@@ -110,3 +110,12 @@ mod tests {
         assert!(!with.contains("<script"));
     }
 }
+
+/// The answer to `HEAD` on a one-time link: 405, so that a link checker or a preview bot
+/// does not use the link up before the person it was made for opens it (axum would
+/// otherwise run the `GET` handler, which redeems it).
+pub(crate) async fn one_time_head() -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET")]).into_response()
+}

@@ -38,8 +38,9 @@ pub async fn load_outbox() -> Result<Vec<MailSummary>, PageError> {
     let state = use_context::<AppState>().ok_or(PageError::Server)?;
     let accounts = &state.settings.accounts;
     // The outbox holds every reset link: only for this machine's own browser.
-    let here = use_context::<axum::http::request::Parts>()
-        .is_some_and(|parts| crate::server::accounts::mail::outbox_visible(&parts, &state.settings));
+    let here = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        crate::server::accounts::mail::outbox_visible(&parts, &state.settings)
+    });
     if !accounts.local_mail() || !here {
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(axum::http::StatusCode::NOT_FOUND);

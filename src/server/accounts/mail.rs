@@ -113,7 +113,10 @@ pub fn outbox_visible(parts: &Parts, settings: &Settings) -> bool {
         (Some(host), None) => host.to_owned(),
         (None, _) => return false,
     };
-    let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
     local && host.is_some_and(|h| h.eq_ignore_ascii_case(&expected))
 }
 

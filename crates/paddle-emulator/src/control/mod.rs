@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::header::ORIGIN;
+use axum::http::{Method, StatusCode};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
@@ -23,7 +26,7 @@ use crate::billing::BillingError;
 use crate::emulator::Shared;
 
 /// The control routes and the human checkout page.
-pub(crate) fn router() -> Router<Arc<Shared>> {
+pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
         .route("/_emulator/checkout", post(endpoints::checkout))
         .route("/_emulator/seed", post(endpoints::seed))
@@ -35,6 +38,27 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/_emulator/destinations", post(endpoints::destinations))
         .route("/_emulator/clock", get(clock::show).post(clock::advance))
         .route("/checkout", get(page::show).post(page::submit))
+        .route_layer(from_fn_with_state(shared, refuse_cross_site))
+}
+
+/// Refuses a write that a page of another site made the browser send (an `Origin` that
+/// is not the emulator's own): without it, any page a developer visits could add itself
+/// as a webhook destination (and receive every customer's events), wipe the state, or
+/// buy plans in existing customers' names. Clients other than browsers send no `Origin`.
+async fn refuse_cross_site(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let write = request.method() != Method::GET && request.method() != Method::HEAD;
+    let foreign = request
+        .headers()
+        .get(ORIGIN)
+        .is_some_and(|origin| origin.as_bytes() != shared.config.origin_str().as_bytes());
+    if write && foreign {
+        return error(StatusCode::FORBIDDEN, "cross-site request refused");
+    }
+    next.run(request).await
 }
 
 /// A control error: `{"error": "…"}`.

@@ -98,7 +98,10 @@ impl Invoices {
 
 /// `GET /invoices/{token}`.
 pub(crate) fn router() -> Router<Arc<Shared>> {
-    Router::new().route("/invoices/{token}", get(download))
+    Router::new().route(
+        "/invoices/{token}",
+        get(download).head(crate::html::one_time_head),
+    )
 }
 
 async fn download(State(shared): State<Arc<Shared>>, Path(token): Path<String>) -> Response {

@@ -191,7 +191,9 @@ impl Links {
         (matches && grant.expires_at > Instant::now()).then_some(grant)
     }
 
-    /// A one-time nonce for a form on a page opened through `grant`'s link.
+    /// A one-time nonce for a form on a page opened through `grant`'s link. It expires
+    /// with the link (minted plus the lifetime): a page refused and shown again, any
+    /// number of times, never outlives it.
     pub(crate) fn form_nonce(&self, grant: &Grant, sub: &SubscriptionId, form: Form) -> String {
         let nonce = random(32);
         let form_grant = FormGrant {
@@ -199,7 +201,7 @@ impl Links {
             customer_id: grant.customer_id.clone(),
             subscription_id: sub.clone(),
             form,
-            expires_at: Instant::now() + self.ttl,
+            expires_at: (Instant::now() + self.ttl).min(grant.expires_at),
         };
         let mut inner = self.lock();
         sweep(&mut inner);
@@ -251,6 +253,31 @@ fn sweep(inner: &mut Inner) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_nonce_expires_with_its_link_however_often_the_page_is_shown_again() {
+        let links = Links::new(Duration::from_millis(300), "http://127.0.0.1:1".into());
+        let (link, customer) = (PortalLinkId::generate(), CustomerId::generate());
+        let sub = SubscriptionId::generate();
+        let url = links.issue(&link, &customer, Action::Overview, None);
+        let grant = links.redeem(
+            &url_token(url.expose()),
+            link.as_str(),
+            Some(Action::Overview),
+            None,
+        );
+        let grant = grant.expect("live, once");
+        std::thread::sleep(Duration::from_millis(150));
+        // A refused form shows the page again: a fresh nonce, from a regrant.
+        let first = links.form_nonce(&grant, &sub, Form::Cancel);
+        let refused = links.redeem_form(&first, link.as_str()).expect("live");
+        let again = links.form_nonce(&Links::regrant(&refused), &sub, Form::Cancel);
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            links.redeem_form(&again, link.as_str()).is_none(),
+            "the link's lifetime is over, so is the page's"
+        );
+    }
 
     #[test]
     fn a_lifetime_beyond_the_bound_is_cut_to_it() {

@@ -24,13 +24,13 @@ pub(crate) use links::{Action, Form, Grant, Links};
 
 use crate::billing::{self, BillingError, CancelWhen};
 use crate::emulator::Shared;
-use crate::html::{STYLESHEET_PATH, stylesheet};
+use crate::html::{STYLESHEET_PATH, one_time_head, stylesheet};
 use pages::Page;
 
 /// The portal routes and the stylesheet all pages share.
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/portal/{link_id}", get(open))
+        .route("/portal/{link_id}", get(open).head(one_time_head))
         .route("/portal/{link_id}/actions", post(act))
         .route(STYLESHEET_PATH, get(stylesheet))
 }

@@ -138,3 +138,36 @@ async fn calls_name_each_minted_session_and_its_subscriptions_but_no_link() {
     assert!(!text.contains("token"), "{text}");
     assert!(!text.contains("http"), "{text}");
 }
+
+/// A page of another site can make a browser post anything to 127.0.0.1:3900 (a form,
+/// or `fetch` in no-cors mode with a text body): the writes refuse a foreign `Origin`,
+/// and take their own, or none (curl, the SDKs).
+#[tokio::test]
+async fn control_writes_refuse_other_sites_origins() {
+    let app = spawn().await;
+    let body = r#"{"url":"https://evil.example/h","secret":"x"}"#;
+    let post = |path: &'static str, origin: Option<String>, body: &'static str| {
+        let mut req = app
+            .http
+            .post(format!("{}{path}", app.base))
+            .header("content-type", "text/plain")
+            .body(body);
+        if let Some(origin) = origin {
+            req = req.header("origin", origin);
+        }
+        req.send()
+    };
+    for path in ["/_emulator/destinations", "/_emulator/reset", "/checkout"] {
+        let res = post(path, Some("https://evil.example".into()), body)
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(app.inspect("deliveries").await, json!([]));
+    let own = post("/_emulator/destinations", Some(app.base.clone()), body)
+        .await
+        .unwrap();
+    assert_eq!(own.status(), StatusCode::CREATED);
+    let none = post("/_emulator/reset", None, "{}").await.unwrap();
+    assert_eq!(none.status(), StatusCode::OK);
+}

@@ -125,3 +125,18 @@ async fn management_urls_of_an_api_answer_are_one_time_links_too() {
     assert!(page.contains("Cancel subscription"));
     assert_eq!(open(&app, cancel).await.0, StatusCode::GONE);
 }
+
+#[tokio::test]
+async fn a_head_request_does_not_use_up_a_link() {
+    let app = spawn().await;
+    let (customer, _) = app.checkout("jo@example.com").await;
+    let link = overview(&app.portal_session(&customer, &[]).await);
+    let head = app.http.head(&link).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let (status, _) = open(&app, &link).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "still usable by the person it was made for"
+    );
+}
