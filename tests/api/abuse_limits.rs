@@ -153,3 +153,53 @@ async fn an_ipv6_client_counts_by_its_64_block_through_x_forwarded_for() {
         "the mapped form counted"
     );
 }
+
+/// Anyone can use up an account's log-in attempts (its limit is what stops guessing),
+/// but its owner gets back in through the mailbox: a reset forgets the failures.
+#[tokio::test]
+async fn a_password_reset_lets_the_owner_of_a_locked_account_log_in_at_once() {
+    let app = spawn_app_with(Backend::Sqlite, &[("TRUST_X_FORWARDED_FOR", "true")]).await;
+    let email = unique_email();
+    verified_user(&app, &email).await;
+    let statuses = parallel_wrong_passwords(&app, &email, 12).await;
+    assert!(statuses.contains(&429), "locked: {statuses:?}");
+    let new = "a brand new password";
+    let log_in = [("email", email.as_str()), ("password", new)];
+    assert_eq!(reset(&app, &email, new).await.status(), 200);
+    assert_eq!(
+        post_from(&app, "/api/auth/login", "192.0.2.7", &log_in).await,
+        200,
+        "the owner is in"
+    );
+}
+
+/// A sign-up whose mail fails (a relay that refuses the recipient, which the client can
+/// often choose) has hashed a password all the same: it counts against the limits.
+#[tokio::test]
+async fn sign_ups_whose_mail_fails_still_count() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let blocked = dir.path().join("a-file");
+    std::fs::write(&blocked, b"not a folder").expect("file");
+    let outbox = blocked.join("outbox");
+    let outbox = outbox.to_str().expect("utf-8");
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[
+            ("TRUST_X_FORWARDED_FOR", "true"),
+            ("SIGNUPS_PER_HOUR", "3"),
+            ("MAIL_OUTBOX_DIR", outbox),
+        ],
+    )
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let email = unique_email();
+        let form = [
+            ("email", email.as_str()),
+            ("password", "long enough password"),
+        ];
+        statuses.push(post_from(&app, "/api/auth/signup", "192.0.2.44", &form).await);
+    }
+    assert_eq!(statuses[..3], [500, 500, 500], "{statuses:?}");
+    assert_eq!(statuses[3..], [429, 429], "{statuses:?}");
+}

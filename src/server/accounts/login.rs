@@ -33,7 +33,7 @@ pub async fn log_in(auth: &mut AuthSession, ip: IpAddr, email: &str, password: S
         },
         None => Ok(None),
     };
-    let Some(user) = slots.release_unless_users(user).await? else {
+    let Some(user) = slots.release_unless_started(user).await? else {
         tracing::info!("log-in refused");
         return Err(Failure::Refused(AuthError::Invalid));
     };

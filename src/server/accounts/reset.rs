@@ -38,7 +38,8 @@ pub async fn request_reset(accounts: &Backend, ip: IpAddr, email: &str) -> Outco
 }
 
 /// Sets a new password from a reset link. The new hash changes `session_auth_hash`,
-/// which ends every session opened with the old password.
+/// which ends every session opened with the old password, and the account's failed
+/// log-ins are forgotten.
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(accounts: &Backend, token: &str, password: String) -> Outcome {
     if !password::acceptable(&password) {
@@ -50,12 +51,9 @@ pub async fn reset_password(accounts: &Backend, token: &str, password: String) -
     let user_id = token_rows::peek(&accounts.db, &hash, Purpose::ResetPassword, now())
         .await?
         .map_err(refused_token)?;
-    if users::by_id(&accounts.db, user_id, unverified_cutoff())
-        .await?
-        .is_none()
-    {
+    let Some(user) = users::by_id(&accounts.db, user_id, unverified_cutoff()).await? else {
         return Err(Failure::Refused(AuthError::TokenExpired));
-    }
+    };
     let admission = accounts.hasher.admit()?;
     let password_hash = accounts.hasher.hash(admission, password).await?;
     // One transaction: of two requests with the link, one uses it, and a failure on the
@@ -70,6 +68,10 @@ pub async fn reset_password(accounts: &Backend, token: &str, password: String) -
     )
     .await?
     .map_err(refused_token)?;
+    // Whoever holds the mailbox may log in again at once: the account's failed log-ins
+    // (someone else's guesses, as likely as not) are forgotten with the old password.
+    let (rule, key) = by_address(accounts.rules.login, &user.email);
+    accounts.limits.clear(&rule, &key).await;
     tracing::info!(user_id, "password reset");
     Ok(())
 }

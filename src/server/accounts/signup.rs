@@ -29,11 +29,11 @@ pub async fn sign_up(accounts: &Backend, ip: IpAddr, email: &str, password: Stri
     let to = [by_address(rules.signups_per_recipient, email.as_str())];
     let recipient_slot = match Slots::take(&accounts.limits, to).await {
         Ok(slot) => slot,
-        Err(e) => return ip_slot.release_unless_users(Err(e)).await,
+        Err(e) => return ip_slot.release_unless_started(Err(e)).await,
     };
     let result = create(accounts, &email, password).await;
-    let result = recipient_slot.release_unless_users(result).await;
-    ip_slot.release_unless_users(result).await
+    let result = recipient_slot.release_unless_started(result).await;
+    ip_slot.release_unless_started(result).await
 }
 
 async fn create(accounts: &Backend, email: &EmailAddress, password: String) -> Outcome {
@@ -93,7 +93,7 @@ pub async fn verify_email(
             .map_err(Failure::from),
         Err(busy) => Err(busy.into()),
     };
-    if !slots.release_unless_users(matches).await? {
+    if !slots.release_unless_started(matches).await? {
         tracing::info!(user_id, "verification refused: not the account's password");
         return Err(Failure::Refused(AuthError::VerifyPassword));
     }
@@ -128,7 +128,7 @@ pub async fn resend_verification(accounts: &Backend, ip: IpAddr, user: &User) ->
         return Ok(());
     }
     let sent = send_link(accounts, user.id, &user.email, Purpose::VerifyEmail).await;
-    slots.release_unless_users(sent).await
+    slots.release_unless_started(sent).await
 }
 
 /// Tells the owner of `to` that someone tried to sign up with it, and what to do.

@@ -5,7 +5,7 @@ use crate::server::accounts::Failure;
 use crate::server::limits::{Limits, Rule};
 
 /// The slots one request took; `release` gives them back (a log-in that succeeded, or a
-/// request that failed on our side and should not count against the user).
+/// request turned away before its work started).
 pub struct Slots<'a> {
     limits: &'a Limits,
     taken: Vec<(Rule, String)>,
@@ -39,10 +39,15 @@ impl<'a> Slots<'a> {
         }
     }
 
-    /// Gives the slots back when `result` is our failure rather than the user's (busy,
-    /// internal), and passes `result` on.
-    pub async fn release_unless_users<T>(&self, result: Result<T, Failure>) -> Result<T, Failure> {
-        if matches!(result, Err(Failure::Busy | Failure::Internal(_))) {
+    /// Gives the slots back when `result` says the work never started (the password
+    /// hasher was busy), and passes `result` on. A failure after the work started (a
+    /// mail the relay refused, a database error) keeps them: whether a relay refuses a
+    /// recipient is often the client's choice, and each attempt cost a password hash.
+    pub async fn release_unless_started<T>(
+        &self,
+        result: Result<T, Failure>,
+    ) -> Result<T, Failure> {
+        if matches!(result, Err(Failure::Busy)) {
             self.release().await;
         }
         result

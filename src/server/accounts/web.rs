@@ -150,15 +150,11 @@ pub fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> IpAddr {
 /// (earlier entries are the client's own word). Proxies write `ip`, `ip:port`,
 /// `[v6]` or `[v6]:port`.
 fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
-    let last = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .next_back()?
-        .to_str()
-        .ok()?
-        .rsplit(',')
-        .next()?
-        .trim();
+    // The last entry alone is read: bytes a client put before it (not UTF-8, say) must
+    // not turn the whole header unreadable and the client into the proxy's address.
+    let value = headers.get_all("x-forwarded-for").iter().next_back()?;
+    let entry = value.as_bytes().rsplit(|&b| b == b',').next()?;
+    let last = std::str::from_utf8(entry).ok()?.trim();
     if let Ok(ip) = last.parse::<IpAddr>() {
         return Some(ip);
     }
@@ -249,6 +245,12 @@ mod tests {
         assert_eq!(ip(&["9.9.9.9, [2001:db8::1]"]), Some(v6));
         assert_eq!(ip(&["203.0.113.7, not-an-ip"]), None, "no guessing");
         assert_eq!(ip(&[]), None);
+        // What the client wrote before the proxy's entry cannot hide it, bytes that are
+        // not UTF-8 included.
+        let mut h = HeaderMap::new();
+        let raw = HeaderValue::from_bytes(b"\x80\xff, 203.0.113.7").expect("opaque bytes");
+        h.append("x-forwarded-for", raw);
+        assert_eq!(forwarded_for(&h), Some(v4));
     }
 
     #[test]
