@@ -90,6 +90,15 @@ pub(crate) async fn stylesheet() -> Response {
     (headers, STYLESHEET).into_response()
 }
 
+/// The answer to `HEAD` on a one-time link: 405, so that a link checker or a preview bot
+/// does not use the link up before the person it was made for opens it (axum would
+/// otherwise run the `GET` handler, which redeems it).
+pub(crate) async fn one_time_head() -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET")]).into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,13 +118,4 @@ mod tests {
         assert!(!layout("T", "", None).contains("<a "));
         assert!(!with.contains("<script"));
     }
-}
-
-/// The answer to `HEAD` on a one-time link: 405, so that a link checker or a preview bot
-/// does not use the link up before the person it was made for opens it (axum would
-/// otherwise run the `GET` handler, which redeems it).
-pub(crate) async fn one_time_head() -> axum::response::Response {
-    use axum::http::{StatusCode, header};
-    use axum::response::IntoResponse;
-    (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET")]).into_response()
 }

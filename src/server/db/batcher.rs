@@ -18,7 +18,6 @@ use std::time::Duration;
 use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::error::Elapsed;
 
 use super::Database;
 
@@ -181,32 +180,62 @@ async fn run<B: Batched>(db: Database, mut queue: mpsc::Receiver<(B::Item, Reply
         }
         previous = jobs.len();
         let (items, replies): (Vec<_>, Vec<_>) = jobs.drain(..).unzip();
-        let Ok(done) = run_kept::<B>(&mut held, &db, &items).await else {
-            tracing::warn!(
-                what = B::WHAT,
-                items = items.len(),
-                "batch not done in time; given up"
-            );
-            for reply in replies {
-                let _ = reply.send(Err(timed_out()));
-            }
-            continue;
-        };
-        match done {
-            Ok(answers) => {
+        match run_kept::<B>(&mut held, &db, &items).await {
+            Ran::Done(answers) => {
                 for (reply, answer) in replies.into_iter().zip(answers) {
                     let _ = reply.send(Ok(answer));
                 }
             }
-            Err(e) => {
-                tracing::warn!(what = B::WHAT, error = %e, items = items.len(), "batch failed; running its items one by one");
-                for (item, reply) in items.iter().zip(replies) {
-                    let one = tokio::time::timeout(WITHIN, B::alone(&db, item)).await;
-                    let _ = reply.send(one.unwrap_or_else(|_| Err(timed_out())));
+            Ran::TimedOut => {
+                tracing::warn!(
+                    what = B::WHAT,
+                    items = items.len(),
+                    "batch not done in time; given up"
+                );
+                for reply in replies {
+                    let _ = reply.send(Err(timed_out()));
                 }
+            }
+            // Nothing about the items: each alone would wait for a connection too.
+            Ran::NoConnection(e) => {
+                tracing::warn!(what = B::WHAT, error = %e, items = items.len(), "no connection for the batch; its items failed");
+                for reply in replies {
+                    let _ = reply.send(Err(no_connection()));
+                }
+            }
+            Ran::Failed(e) => {
+                tracing::warn!(what = B::WHAT, error = %e, items = items.len(), "batch failed; running its items alone");
+                run_alone::<B>(&db, &items, replies).await;
             }
         }
     }
+}
+
+/// Runs each item of a failed batch on its own, side by side, all within one [`WITHIN`]
+/// (one after another, a batch of 64 could hold up its kind for minutes); an item whose
+/// request has gone is skipped. Order does not matter: each kind's writes are idempotent
+/// and rank their rows themselves (the mirror's upserts), or are independent rows.
+async fn run_alone<B: Batched>(db: &Database, items: &[B::Item], replies: Vec<Reply<B::Answer>>) {
+    let until = tokio::time::Instant::now() + WITHIN;
+    let runs = items
+        .iter()
+        .zip(replies)
+        .filter(|(_, reply)| !reply.is_closed())
+        .map(|(item, reply)| async move {
+            let one = tokio::time::timeout_at(until, B::alone(db, item)).await;
+            let _ = reply.send(one.unwrap_or_else(|_| Err(timed_out())));
+        });
+    futures_util::future::join_all(runs).await;
+}
+
+/// What became of a batch on the kept connection.
+enum Ran<A> {
+    Done(Vec<A>),
+    /// The batch failed: its items may still succeed alone.
+    Failed(sqlx::Error),
+    /// No connection could be had.
+    NoConnection(sqlx::Error),
+    TimedOut,
 }
 
 /// Lets the tasks that are ready run first, then takes what they queued. The request that
@@ -257,12 +286,12 @@ async fn run_kept<B: Batched>(
     held: &mut Option<BatchConnection>,
     db: &Database,
     items: &[B::Item],
-) -> Result<Result<Vec<B::Answer>, sqlx::Error>, Elapsed> {
+) -> Ran<B::Answer> {
     let mut conn = match held.take() {
         Some(conn) => conn,
         None => match BatchConnection::acquire_kept(db).await {
             Ok(conn) => conn,
-            Err(e) => return Ok(Err(e)),
+            Err(e) => return Ran::NoConnection(e),
         },
     };
     let stored = tokio::time::timeout(WITHIN, B::batch(&mut conn, items)).await;
@@ -271,7 +300,18 @@ async fn run_kept<B: Batched>(
     } else {
         tokio::spawn(conn.close());
     }
-    stored
+    match stored {
+        Ok(Ok(answers)) => Ran::Done(answers),
+        Ok(Err(e)) => Ran::Failed(e),
+        Err(_) => Ran::TimedOut,
+    }
+}
+
+fn no_connection() -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::new(
+        std::io::ErrorKind::NotConnected,
+        "no database connection for the batch",
+    ))
 }
 
 fn timed_out() -> sqlx::Error {

@@ -124,3 +124,57 @@ async fn burst() {
     // for a scheduler tick that falls within the burst.
     assert!(sizes.len() <= 3, "{} batches: {sizes:?}", sizes.len());
 }
+
+/// A batch that fails, whose items then succeed alone, each slowly.
+struct FailsThenSlow;
+
+#[async_trait::async_trait]
+impl Batched for FailsThenSlow {
+    type Item = Arc<Mutex<usize>>;
+    type Answer = ();
+    const WHAT: &'static str = "slow items";
+
+    async fn batch(_: &mut BatchConnection, _: &[Self::Item]) -> Result<Vec<()>, sqlx::Error> {
+        Err(sqlx::Error::Protocol("the batch is refused".into()))
+    }
+
+    async fn alone(_: &Database, item: &Self::Item) -> Result<(), sqlx::Error> {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        *item.lock().expect("count") += 1;
+        Ok(())
+    }
+
+    fn gather(_: &Database) -> Option<Duration> {
+        None
+    }
+}
+
+#[tokio::test]
+async fn the_items_of_a_failed_batch_run_alone_side_by_side() {
+    let db = Database::connect_lazy(&SecretString::from("sqlite::memory:")).expect("a pool");
+    let batcher = Batcher::<FailsThenSlow>::for_database(&db);
+    let ran = Arc::new(Mutex::new(0));
+    let started = Instant::now();
+    let answers = futures_util::future::join_all((0..8).map(|_| batcher.submit(ran.clone()))).await;
+    assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+    assert_eq!(*ran.lock().expect("count"), 8);
+    // One after another, 8 × 300 ms.
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn without_a_connection_a_batch_fails_its_items_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("no-such-folder").join("x.db");
+    let url = format!("sqlite://{}?mode=ro", missing.display());
+    let db = Database::connect_lazy(&SecretString::from(url)).expect("a pool");
+    let batcher = Batcher::<FailsThenSlow>::for_database(&db);
+    let ran = Arc::new(Mutex::new(0));
+    let answers = futures_util::future::join_all((0..8).map(|_| batcher.submit(ran.clone()))).await;
+    assert!(answers.iter().all(Result::is_err), "{answers:?}");
+    assert_eq!(*ran.lock().expect("count"), 0, "no item was run alone");
+}
