@@ -11,7 +11,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::header::ORIGIN;
+use axum::http::header::{HOST, ORIGIN};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
@@ -51,10 +51,23 @@ async fn refuse_cross_site(
     next: Next,
 ) -> Response {
     let write = request.method() != Method::GET && request.method() != Method::HEAD;
-    let foreign = request
-        .headers()
-        .get(ORIGIN)
-        .is_some_and(|origin| origin.as_bytes() != shared.config.origin_str().as_bytes());
+    // The emulator's own pages post with an `Origin` naming the host they were loaded
+    // from, which is the request's `Host` (or the configured public origin).
+    // Browsers say where a request comes from (`Sec-Fetch-Site`); the emulator's pages
+    // send no `Referer`, so their own posts carry `Origin: null`, which only that header
+    // tells apart from a sandboxed page elsewhere.
+    let headers = request.headers();
+    let site = headers.get("sec-fetch-site").map(|v| v.as_bytes());
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok());
+    let foreign_origin = headers.get(ORIGIN).is_some_and(|origin| {
+        let origin = origin.to_str().unwrap_or_default();
+        let authority = origin.split_once("://").map(|(_, rest)| rest);
+        origin != "null" && origin != shared.config.origin_str() && authority != host
+    });
+    let foreign = match site {
+        Some(site) => site != b"same-origin" && site != b"none",
+        None => foreign_origin,
+    };
     if write && foreign {
         return error(StatusCode::FORBIDDEN, "cross-site request refused");
     }

@@ -163,6 +163,17 @@ async fn control_writes_refuse_other_sites_origins() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
     }
+    // A sandboxed page elsewhere sends `Origin: null`; the browser still says cross-site.
+    let sandboxed = app
+        .http
+        .post(format!("{}/_emulator/destinations", app.base))
+        .header("origin", "null")
+        .header("sec-fetch-site", "cross-site")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sandboxed.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.inspect("deliveries").await, json!([]));
     let own = post("/_emulator/destinations", Some(app.base.clone()), body)
         .await
