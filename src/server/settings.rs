@@ -22,6 +22,7 @@ pub use self::http::HttpArgs;
 pub use self::paddle::PaddleArgs;
 pub use self::site::SiteArgs;
 use crate::server::accounts::config::AccountSettings;
+use crate::server::billing::MAX_RETRY_WAIT;
 use crate::server::http::serve::ServeSettings;
 use crate::server::paddle::PaddleSettings;
 
@@ -121,7 +122,7 @@ impl Settings {
         let http: ServeSettings = http.into();
         // A mint makes at most two calls, with a wait between them (a 429's retry): the
         // request would otherwise be answered 408 while its mint went on.
-        let longest_mint = paddle.timeout * 2 + crate::server::billing::MAX_RETRY_WAIT;
+        let longest_mint = paddle.timeout * 2 + MAX_RETRY_WAIT;
         if longest_mint >= http.request_timeout {
             return Err(SettingsError::new(
                 "PADDLE_TIMEOUT_SECS",
@@ -130,9 +131,9 @@ impl Settings {
                      429) could outlast HTTP_REQUEST_TIMEOUT_SECS ({} s); keep twice it plus {} \
                      below that",
                     paddle.timeout.as_secs(),
-                    crate::server::billing::MAX_RETRY_WAIT.as_secs(),
+                    MAX_RETRY_WAIT.as_secs(),
                     http.request_timeout.as_secs(),
-                    crate::server::billing::MAX_RETRY_WAIT.as_secs(),
+                    MAX_RETRY_WAIT.as_secs(),
                 ),
             ));
         }

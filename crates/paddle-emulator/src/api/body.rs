@@ -65,3 +65,20 @@ pub(crate) fn custom_data(
         }
     }
 }
+
+/// The error of the body's `on_resume` (pause and resume), if any: the default,
+/// `start_new_billing_period`, is the one the emulator implements.
+pub(crate) fn on_resume(object: &Map<String, Value>) -> Option<paddle::error::FieldError> {
+    match object.get("on_resume") {
+        None | Some(Value::Null) => None,
+        Some(v) if v == "start_new_billing_period" => None,
+        Some(v) if v == "continue_existing_billing_period" => Some(field(
+            "on_resume",
+            "continue_existing_billing_period is not implemented by the Paddle emulator",
+        )),
+        Some(_) => Some(field(
+            "on_resume",
+            "must be one of: start_new_billing_period, continue_existing_billing_period",
+        )),
+    }
+}

@@ -12,7 +12,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::body::{object, only};
+use super::body::{object, on_resume, only};
 use super::reply::{ApiError, Reply, RequestId, field, respond};
 use super::subscriptions::to_value;
 use crate::billing::writes::{self, ResumeWhen, WriteError};
@@ -153,18 +153,7 @@ fn resume_one(shared: &Shared, id: &str, body: &[u8]) -> Result<Reply, ApiError>
             ResumeWhen::Immediately
         }
     };
-    match object.get("on_resume") {
-        None | Some(Value::Null) => {}
-        Some(v) if v == "start_new_billing_period" => {}
-        Some(v) if v == "continue_existing_billing_period" => errors.push(field(
-            "on_resume",
-            "continue_existing_billing_period is not implemented by the Paddle emulator",
-        )),
-        Some(_) => errors.push(field(
-            "on_resume",
-            "must be one of: start_new_billing_period, continue_existing_billing_period",
-        )),
-    }
+    errors.extend(on_resume(&object));
     if !errors.is_empty() {
         return Err(ApiError::invalid_field(errors));
     }

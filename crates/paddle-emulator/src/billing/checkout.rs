@@ -1,7 +1,6 @@
 //! Buying a plan (the checkout) and bulk data for tests (the seed).
 
-use paddle::{CustomerId, Subscription, SubscriptionId, TransactionId};
-use time::OffsetDateTime;
+use paddle::{CustomerId, SubscriptionId};
 
 use super::BillingError;
 use super::renewal::attempt;
@@ -72,7 +71,9 @@ pub(crate) fn checkout(
         let at = data.now_for(&customer.id);
         let sub = new_subscription(&customer.id, plan, at)?;
         let trial = sub.status == paddle::SubscriptionStatus::Trialing;
-        let mut txn = checkout_transaction(&sub, trial, at)?;
+        let (ready, web) = (TransactionStatus::Ready, TransactionOrigin::Web);
+        let mut txn =
+            Transaction::for_period(&sub, ready, web, trial, at).ok_or(BillingError::NotFound)?;
         outbox.transaction(EventType::TransactionCreated, &txn, at);
         if new {
             let created = customer_data(&customer)?;
@@ -105,35 +106,6 @@ pub(crate) fn checkout(
     Ok(Purchase {
         customer_id: customer.id,
         subscription_id: sub.id,
-    })
-}
-
-/// The transaction of the checkout that made `sub`, ready for payment.
-fn checkout_transaction(
-    sub: &Subscription,
-    trial: bool,
-    at: OffsetDateTime,
-) -> Result<Transaction, BillingError> {
-    Ok(Transaction {
-        id: TransactionId::generate_at(at),
-        status: TransactionStatus::Ready,
-        customer_id: sub.customer_id.clone(),
-        address_id: sub.address_id.clone(),
-        subscription_id: sub.id.clone(),
-        currency_code: sub.currency_code.clone(),
-        billing_period: sub
-            .current_billing_period
-            .clone()
-            .ok_or(BillingError::NotFound)?,
-        items: sub.items.raw().to_vec(),
-        payments: Vec::new(),
-        created_at: at,
-        updated_at: at,
-        billed_at: at,
-        next_retry_at: None,
-        retries: 0,
-        origin: TransactionOrigin::Web,
-        trial,
     })
 }
 

@@ -1,6 +1,6 @@
 //! Renewals: each billing period is a transaction, paid or declined.
 
-use paddle::{SubscriptionId, SubscriptionStatus, TransactionId};
+use paddle::{SubscriptionId, SubscriptionStatus};
 use time::OffsetDateTime;
 
 use super::BillingError;
@@ -67,27 +67,10 @@ pub(super) fn renew(
     if let Some(event) = after_update {
         outbox.subscription(event, sub, at)?;
     }
-    let Some(period) = sub.current_billing_period.clone() else {
-        return Err(BillingError::NotFound);
-    };
-    let mut txn = Transaction {
-        id: TransactionId::generate_at(at),
-        status: TransactionStatus::Billed,
-        customer_id: customer,
-        address_id: sub.address_id.clone(),
-        subscription_id: sub.id.clone(),
-        currency_code: sub.currency_code.clone(),
-        billing_period: period,
-        items: sub.items.raw().to_vec(),
-        payments: Vec::new(),
-        created_at: at,
-        updated_at: at,
-        billed_at: at,
-        next_retry_at: None,
-        retries: 0,
-        origin: TransactionOrigin::SubscriptionRecurring,
-        trial: false,
-    };
+    let billed = TransactionStatus::Billed;
+    let recurring = TransactionOrigin::SubscriptionRecurring;
+    let mut txn =
+        Transaction::for_period(sub, billed, recurring, false, at).ok_or(BillingError::NotFound)?;
     outbox.transaction(EventType::TransactionCreated, &txn, at);
     outbox.transaction(EventType::TransactionBilled, &txn, at);
     if declined {

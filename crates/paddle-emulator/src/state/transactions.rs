@@ -128,6 +128,35 @@ fn totals(subtotal: u64) -> Value {
 }
 
 impl Transaction {
+    /// A new transaction for `sub`'s current billing period at `at`, with no payment
+    /// attempt yet; `None` if the subscription has no current period.
+    pub(crate) fn for_period(
+        sub: &paddle::Subscription,
+        status: TransactionStatus,
+        origin: TransactionOrigin,
+        trial: bool,
+        at: OffsetDateTime,
+    ) -> Option<Self> {
+        Some(Self {
+            id: TransactionId::generate_at(at),
+            status,
+            customer_id: sub.customer_id.clone(),
+            address_id: sub.address_id.clone(),
+            subscription_id: sub.id.clone(),
+            currency_code: sub.currency_code.clone(),
+            billing_period: sub.current_billing_period.clone()?,
+            items: sub.items.raw().to_vec(),
+            payments: Vec::new(),
+            created_at: at,
+            updated_at: at,
+            billed_at: at,
+            next_retry_at: None,
+            retries: 0,
+            origin,
+            trial,
+        })
+    }
+
     /// The whole amount, in the currency's lowest denomination (no tax: the emulator's
     /// catalog is tax-inclusive at 0%).
     pub(crate) fn total(&self) -> u64 {
