@@ -2,25 +2,23 @@
 
 use super::{BatchConnection, Batched, Database, Reply, WITHIN};
 
-/// Runs each item of a failed batch on its own, side by side, all within one [`WITHIN`]
-/// (one after another, a batch of 64 could hold up its kind for minutes); an item whose
-/// request has gone is skipped. Order does not matter: each kind's writes are idempotent
-/// and rank their rows themselves (the mirror's upserts), or are independent rows.
+/// Runs each item of a failed batch on its own, in order (event positions and audit rows
+/// keep the order the requests came in), all within one [`WITHIN`]: an item not reached
+/// in time fails as timed out, so a batch of 64 cannot hold up its kind for minutes. An
+/// item whose request has gone is skipped.
 pub(super) async fn run_alone<B: Batched>(
     db: &Database,
     items: &[B::Item],
     replies: Vec<Reply<B::Answer>>,
 ) {
     let until = tokio::time::Instant::now() + WITHIN;
-    let runs = items
-        .iter()
-        .zip(replies)
-        .filter(|(_, reply)| !reply.is_closed())
-        .map(|(item, reply)| async move {
-            let one = tokio::time::timeout_at(until, B::alone(db, item)).await;
-            let _ = reply.send(one.unwrap_or_else(|_| Err(timed_out())));
-        });
-    futures_util::future::join_all(runs).await;
+    for (item, reply) in items.iter().zip(replies) {
+        if reply.is_closed() {
+            continue;
+        }
+        let one = tokio::time::timeout_at(until, B::alone(db, item)).await;
+        let _ = reply.send(one.unwrap_or_else(|_| Err(timed_out())));
+    }
 }
 
 /// What became of a batch on the kept connection.
