@@ -1,7 +1,7 @@
 // What both benchmarks share: a keep-alive HTTP client, the release server on free
 // loopback ports, and a closed-loop load runner. Node built-ins only.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, rmSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -206,3 +206,26 @@ export function ceiling(base, path) {
   return { perSec, ratio: perSec / base.perSec, reached: path.perSec / perSec };
 }
 export const fmtCeiling = (c) => `${c.ratio.toFixed(3)} (${c.perSec.toFixed(0)}/s with every CPU busy; this run reached ${(100 * c.reached).toFixed(0)} % of it)`;
+
+// The disk's flush: the median of `n` fdatasyncs, each after a 4 KiB write, of a file in a
+// fresh folder under `dir` (ms). What a commit that must be on disk before it is answered
+// waits for at least once (SQLite's `synchronous = FULL`, Postgres's WAL flush); a client
+// that waits for its commit sends at most 1 / flush requests a second, whatever the CPU.
+export function flushMs(dir = os.tmpdir(), n = 200) {
+  const folder = mkdtempSync(path.join(dir, 'paddock-flush-'));
+  const fd = openSync(path.join(folder, 'probe'), 'w');
+  const page = Buffer.alloc(4096, 1);
+  const times = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      writeSync(fd, page, 0, page.length, (i % 64) * page.length);
+      const t0 = process.hrtime.bigint();
+      fdatasyncSync(fd);
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(folder, { recursive: true, force: true });
+  }
+  return percentile(times.sort((a, b) => a - b), 50);
+}

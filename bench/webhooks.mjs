@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 
 import { event, templates, webhookSecret } from './events.mjs';
-import { PHASE_MS, ROUNDS, agent, alternate, ceiling, clients, fmt, fmtCeiling, load, postgresPids, request, startServer, timed } from './lib.mjs';
+import { PHASE_MS, ROUNDS, agent, alternate, ceiling, clients, flushMs, fmt, fmtCeiling, load, postgresPids, request, startServer, timed } from './lib.mjs';
 
 // Signed events built before the clock starts: more than the webhook phases can send.
 const N = Math.max(1000, Math.min(Number(process.env.BENCH_EVENTS ?? 60_000), 100_000));
@@ -73,6 +73,11 @@ async function bench(backend, databaseUrl) {
     console.log(`${name.padEnd(11)} server CPU per request (app${db}): healthz ${healthAll.cpuUs.toFixed(0)} µs, webhook ${hooks.cpuUs.toFixed(0)} µs`);
     console.log(`${name.padEnd(11)} client CPU per request (this Node process): healthz ${healthAll.clientUs.toFixed(0)} µs, webhook ${hooks.clientUs.toFixed(0)} µs`);
     console.log(`${name.padEnd(11)} ceiling of the ratio at this CPU per webhook: ${fmtCeiling(ceiling(healthAll, hooks))}`);
+    // Each delivery is answered after its batch's commit, which waits for the disk: each
+    // client then sends at most one a flush, however many share the commit.
+    const flush = flushMs();
+    const byDisk = (C * 1000) / flush;
+    console.log(`${name.padEnd(11)} ceiling of the ratio at this disk's flush: ${(byDisk / healthAll.perSec).toFixed(3)} (fdatasync of 4 KiB in ${os.tmpdir()}, median ${flush.toFixed(2)} ms: ${C} clients waiting for one each get at most ${byDisk.toFixed(0)}/s)`);
     return hooks.failed + healthAll.failed + empty;
   } finally {
     await server.stop();
